@@ -1,0 +1,55 @@
+"""Options and helpers shared by the commands that read the graph."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from coopgraph import paths
+from coopgraph.load import LoadedGraph, load
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def graph_options(function: F) -> F:
+    """--ontology DIR and --data DIR, defaulting to the shipped folders."""
+    function = click.option(
+        "--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+        help="Folder of instance data (Turtle). Default: the shipped data/.",
+    )(function)
+    function = click.option(
+        "--ontology", "ontology_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+        help="Folder of the ontology (Turtle, with shapes.ttl). Default: the shipped ontology/.",
+    )(function)
+    return function
+
+
+def open_graph(ontology_dir: Path | None, data_dir: Path | None, rules: bool = True) -> LoadedGraph:
+    """Load both folders and, unless told not to, derive the shortcut links the queries rely on."""
+    graph = load(ontology_dir or paths.ontology_dir(), data_dir or paths.data_dir())
+    if rules:
+        from coopgraph.reason import apply_rules
+
+        apply_rules(graph.store)
+    return graph
+
+
+def format_option(function: F) -> F:
+    return click.option(
+        "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
+        help="Output format.",
+    )(function)
+
+
+def parse_params(values: tuple[str, ...]) -> dict[str, str]:
+    """NAME=VALUE pairs from repeated --param options."""
+    params: dict[str, str] = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--param")
+        params[name.strip()] = value
+    return params

@@ -1,0 +1,107 @@
+"""Query results as one table type, whatever the backend, with its output formats."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from coopgraph.namespaces import shorten
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGER_TYPES = {f"{XSD}{name}" for name in ("integer", "int", "long", "short", "nonNegativeInteger",
+                                               "positiveInteger", "negativeInteger", "nonPositiveInteger")}
+_DECIMAL_TYPES = {f"{XSD}{name}" for name in ("decimal", "double", "float")}
+
+FORMATS = ("table", "csv", "json")
+
+
+class Value(NamedTuple):
+    """One cell: an IRI, a literal (with datatype or language) or a blank node."""
+
+    value: str
+    kind: str  # "iri" | "literal" | "bnode"
+    datatype: str | None = None
+    lang: str | None = None
+
+    def python(self) -> Any:
+        """The cell as a Python value: numbers as int or float, everything else as its string."""
+        if self.kind == "literal" and self.datatype in _INTEGER_TYPES:
+            try:
+                return int(self.value)
+            except ValueError:
+                return self.value
+        if self.kind == "literal" and self.datatype in _DECIMAL_TYPES:
+            try:
+                return float(self.value)
+            except ValueError:
+                return self.value
+        return self.value
+
+
+@dataclass
+class ResultTable:
+    """Columns and rows of a SELECT result (a CONSTRUCT gives subject, predicate, object)."""
+
+    columns: list[str]
+    rows: list[tuple[Value | None, ...]] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def records(self) -> list[dict[str, Any]]:
+        return [{c: (v.python() if v else None) for c, v in zip(self.columns, row, strict=True)} for row in self.rows]
+
+    def plain_rows(self) -> list[tuple[str, ...]]:
+        """Rows as strings (empty for unbound), the form CSV writes and comparisons use."""
+        return [tuple(v.value if v else "" for v in row) for row in self.rows]
+
+    def to_csv(self) -> str:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(self.columns)
+        writer.writerows(self.plain_rows())
+        return buffer.getvalue()
+
+    def to_json(self) -> str:
+        return json.dumps(self.records(), ensure_ascii=False, indent=2)
+
+    def to_dataframe(self) -> pd.DataFrame:
+        import pandas as pd
+
+        return pd.DataFrame.from_records(self.records(), columns=self.columns)
+
+    def display_rows(self) -> list[tuple[str, ...]]:
+        """Rows for people: IRIs shortened to CURIEs."""
+        return [
+            tuple("" if v is None else shorten(v.value) if v.kind == "iri" else v.value for v in row)
+            for row in self.rows
+        ]
+
+    def render(self, fmt: str) -> str:
+        if fmt == "csv":
+            return self.to_csv()
+        if fmt == "json":
+            return self.to_json()
+        if fmt == "table":
+            return self.to_text_table()
+        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+
+    def to_text_table(self) -> str:
+        from rich.console import Console
+        from rich.table import Table
+        from rich.text import Text
+
+        table = Table(*self.columns, show_lines=False)
+        for row in self.display_rows():
+            table.add_row(*(Text(cell) for cell in row))  # Text: data never parsed as rich markup
+        console = Console(record=True, width=200, file=io.StringIO())
+        console.print(table)
+        console.print(f"{len(self.rows)} row(s)")
+        return console.export_text()
+
