@@ -1,0 +1,37 @@
+"""Shared fixtures: the shipped graph, loaded once per session, and a runner for the real CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from coopgraph import paths
+from coopgraph.cli.options import open_graph
+from coopgraph.load import LoadedGraph
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def shipped_graph() -> LoadedGraph:
+    """The shipped ontology and data with the derivation rules applied (do not modify it)."""
+    return open_graph(paths.ontology_dir(), paths.data_dir())
+
+
+def run_cli(*args: str, cwd: Path | None = None, stdin: str | None = None,
+            timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run `coopgraph ARGS` as a separate process, the way a person does."""
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    return subprocess.run(
+        [sys.executable, "-c", "from coopgraph.cli import main; main()", *args],
+        cwd=cwd, input=stdin, capture_output=True, text=True, timeout=timeout, env=env,
+    )
+
+
+@pytest.fixture
+def cli():
+    return run_cli
