@@ -1,7 +1,25 @@
-"""Load the ontology and data folders into the embedded store, with errors that name file and line."""
+"""Load the ontology and data folders into the embedded store, with errors that name file and line.
+
+What the loader reads, and what it refuses (the README's "Limits" section says the same):
+
+- Files by extension: ``.ttl`` (Turtle), ``.nt`` (N-Triples), ``.rdf`` (RDF/XML), ``.jsonld`` (JSON-LD). Other
+  files are left alone (README.md, CSV, images). Files whose name ends in ``shapes.ttl`` are SHACL shapes: checked
+  for syntax here, loaded by the validator.
+- Nothing is read from outside the folders and nothing from the network: a symlink that leads outside its folder
+  is refused, RDF/XML with a DTD (``<!DOCTYPE``/``<!ENTITY``: external entities, entity bombs) is refused, and a
+  JSON-LD remote context is refused (pyoxigraph has no document loader set, so it never fetches).
+- An empty file (or one with only comments) is fine: it adds no triples.
+- A UTF-8 byte order mark at the start of a Turtle or N-Triples file is skipped.
+- A literal longer than MAX_LITERAL_CHARS characters is an input error (a 50 MB label is a mistake, and every later
+  stage would carry it).
+- Ill-typed literals ("2024-02-30"^^xsd:date) are valid RDF, so they load; `coopgraph.literals` finds them and the
+  validator reports them as findings (exit 1) with file and line.
+"""
 
 from __future__ import annotations
 
+import logging
+import os
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -13,9 +31,30 @@ import rdflib
 from coopgraph.errors import InputError
 
 SHAPES_SUFFIX = "shapes.ttl"
+MAX_LITERAL_CHARS = 1_000_000
+
+FORMATS: dict[str, ox.RdfFormat] = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+}
+_FORMAT_NAMES = {".ttl": "Turtle", ".nt": "N-Triples", ".rdf": "RDF/XML", ".jsonld": "JSON-LD"}
+_BOM = b"\xef\xbb\xbf"
+_DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 _PREFIX_LINE = re.compile(r"^\s*@?prefix\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE)
 _SUBJECT_LINE = re.compile(r"^(<[^>\s]+>|[A-Za-z][\w.-]*:[\w.-]+)\s")
+
+
+class _DropIllTypedLiteralWarnings(logging.Filter):
+    """rdflib logs a traceback for every ill-typed literal it meets; we report those ourselves, file and line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Failed to convert Literal lexical form")
+
+
+logging.getLogger("rdflib.term").addFilter(_DropIllTypedLiteralWarnings())
 
 
 @dataclass
@@ -48,57 +87,166 @@ class LoadedGraph:
         return graph
 
 
-def turtle_files(folder: Path) -> list[Path]:
-    """Every Turtle file under folder, in a stable order."""
+def rdf_files(folder: Path) -> list[Path]:
+    """Every RDF file under folder (by extension), in a stable order; refuses links that lead outside it."""
+    folder = Path(folder)
     if not folder.is_dir():
         raise InputError(folder, None, "no such folder", "pass an existing folder with --ontology / --data")
-    return sorted(p for p in folder.rglob("*.ttl") if p.is_file())
+    root = folder.resolve()
+    found: list[Path] = []
+    for directory, subdirs, names in os.walk(folder, followlinks=False):
+        here = Path(directory)
+        for name in sorted(subdirs):
+            # A linked folder inside the tree is reached by its real path; one that leads outside is refused.
+            if (here / name).is_symlink():
+                _inside(here / name, root)
+        for name in names:
+            path = here / name
+            if path.suffix.lower() not in FORMATS:
+                continue
+            if path.is_symlink():
+                _inside(path, root)
+            if not path.is_file():
+                raise InputError(path, None, "not a regular file (a pipe, device or broken link)",
+                                 "replace it with a plain file or remove it")
+            found.append(path)
+    return sorted(found)
+
+
+def turtle_files(folder: Path) -> list[Path]:
+    """Kept for callers of the first version: every RDF file the loader reads under folder."""
+    return rdf_files(folder)
 
 
 def load(ontology_dir: Path, data_dir: Path, store: ox.Store | None = None) -> LoadedGraph:
-    """Parse every Turtle file of both folders into one store (in memory unless one is given)."""
+    """Parse every RDF file of both folders into one store (in memory unless one is given)."""
     store = store if store is not None else ox.Store()
     files: list[Path] = []
     shapes: list[Path] = []
-    for path in turtle_files(Path(ontology_dir)) + turtle_files(Path(data_dir)):
+    for path in rdf_files(Path(ontology_dir)) + rdf_files(Path(data_dir)):
         if path.name.endswith(SHAPES_SUFFIX):
             _check_parses(path)
             shapes.append(path)
             continue
         _load_file(store, path)
         files.append(path)
-    return LoadedGraph(store=store, files=files, shapes_files=shapes)
+    graph = LoadedGraph(store=store, files=files, shapes_files=shapes)
+    _check_literal_lengths(graph)
+    return graph
+
+
+def _inside(path: Path, root: Path) -> None:
+    target = path.resolve()
+    if target != root and root not in target.parents:
+        raise InputError(path, None, f"a symbolic link to {target}, outside the folder {root}",
+                         "copy the file into the folder instead of linking to it")
+
+
+def _source(path: Path) -> tuple[ox.RdfFormat, bytes | None]:
+    """The format of `path`, and its bytes when they must be read here (a BOM to skip); refuses DTDs."""
+    fmt = FORMATS[path.suffix.lower()]
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(3)
+            if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES) and head == _BOM:
+                return fmt, handle.read()
+            if fmt == ox.RdfFormat.RDF_XML:
+                content = head + handle.read()
+                dtd = _DTD.search(content)
+                if dtd is None:
+                    return fmt, content
+                line = content[: dtd.start()].count(b"\n") + 1
+                raise InputError(path, line, "RDF/XML with a DTD (<!DOCTYPE or <!ENTITY) is refused: entities can "
+                                     "read other files, the network, or expand without bound",
+                                 "remove the DOCTYPE and write the values out")
+    except OSError as error:
+        raise InputError(path, None, f"cannot be read: {error.strerror or error}", "check the path and its "
+                         "permissions") from None
+    return fmt, None
+
+
+def parser_args(path: Path) -> dict:
+    """Keyword arguments for ox.parse / Store.bulk_load that read `path` safely (BOM skipped, DTD refused)."""
+    fmt, data = _source(path)
+    args: dict = {"format": fmt, "base_iri": path.resolve().as_uri()}
+    if data is None:
+        args["path"] = str(path)
+    else:
+        args["input"] = data
+    return args
 
 
 def _load_file(store: ox.Store, path: Path) -> None:
+    args = parser_args(path)
+    if path.stat().st_size == 0:
+        return
     try:
-        store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
+        store.bulk_load(**args)
     except SyntaxError as error:
         raise _syntax_error(path, error) from None
     except (OSError, ValueError) as error:
-        raise InputError(path, None, f"cannot be read: {error}", "check the file is UTF-8 Turtle") from None
+        raise InputError(path, None, f"cannot be read: {error}", f"check the file is UTF-8 {_kind(path)}") from None
 
 
 def _check_parses(path: Path) -> None:
+    args = parser_args(path)
+    if path.stat().st_size == 0:
+        return
     try:
-        for _ in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()):
+        for _ in ox.parse(**args):
             pass
     except SyntaxError as error:
         raise _syntax_error(path, error) from None
     except (OSError, ValueError) as error:
-        raise InputError(path, None, f"cannot be read: {error}", "check the file is UTF-8 Turtle") from None
+        raise InputError(path, None, f"cannot be read: {error}", f"check the file is UTF-8 {_kind(path)}") from None
+
+
+def _kind(path: Path) -> str:
+    return _FORMAT_NAMES.get(path.suffix.lower(), "RDF")
 
 
 def _syntax_error(path: Path, error: SyntaxError) -> InputError:
     message = str(error.msg if hasattr(error, "msg") else error)
-    message = re.sub(r"^Parser error (at|between) line \d+ column \d+( and line \d+ column \d+)?: ", "", message)
-    return InputError(path, error.lineno, f"Turtle syntax error: {message}", "fix the Turtle on that line")
+    message = re.sub(r"^Parser error (at|between) line \d+ (column|columns) \d+( and (line \d+ column )?\d+)?: ", "",
+                     message)
+    message = re.sub(r" \(line \d+\)$", "", message)
+    kind = _kind(path)
+    if "LoadDocumentCallback" in message:
+        return InputError(path, error.lineno, f"{kind}: a remote @context is refused (nothing is fetched)",
+                          "put the context inline in the file")
+    return InputError(path, error.lineno, f"{kind} syntax error: {message}", f"fix the {kind} at that place")
+
+
+def _check_literal_lengths(graph: LoadedGraph) -> None:
+    """Refuse literals over MAX_LITERAL_CHARS; only a file larger than that many bytes can hold one."""
+    big = [path for path in graph.files if path.stat().st_size > MAX_LITERAL_CHARS]
+    if not big:
+        return
+    query = (f"SELECT ?s ?p (STRLEN(?o) AS ?n) WHERE {{ ?s ?p ?o FILTER(isLiteral(?o) && STRLEN(?o) > "
+             f"{MAX_LITERAL_CHARS}) }} LIMIT 1")
+    for row in graph.store.query(query):
+        subject, predicate, size = row[0], row[1], int(row[2].value)
+        path = next((p for p in big if _holds_long_literal(p)), big[0])
+        where = graph.locate(subject.value) if isinstance(subject, ox.NamedNode) else None
+        line = where[1] if where and where[0] == path else None
+        raise InputError(path, line, f"a literal of {size:,} characters (on {subject} {predicate}) is over the limit "
+                         f"of {MAX_LITERAL_CHARS:,}", "shorten it, or link to the text instead of embedding it")
+
+
+def _holds_long_literal(path: Path) -> bool:
+    """Parse one file again (only on the error path) to tell which file holds the long literal."""
+    for quad in ox.parse(**parser_args(path)):
+        if isinstance(quad.object, ox.Literal) and len(quad.object.value) > MAX_LITERAL_CHARS:
+            return True
+    return False
 
 
 def _subject_lines(path: Path) -> list[tuple[str, int]]:
     """Subjects written at the start of a line, expanded with the file's own prefixes."""
     prefixes: dict[str, str] = {}
     found: list[tuple[str, int]] = []
+    if path.suffix.lower() not in (".ttl", ".nt"):
+        return found
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
