@@ -1,34 +1,105 @@
 """Write an output folder all at once: build in a staging folder beside it, then swap it into place.
 
-A failed or interrupted run leaves the previous output exactly as it was.
+A failed or interrupted run leaves the previous output exactly as it was. The folder replaced must be one this
+code wrote (it holds the MARKER file) or be empty, so `--out .` or `--out ~` can never delete someone's files.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from coopgraph.errors import CoopgraphError, InputError
+
+MARKER = ".coopgraph-output"
+
 
 @contextmanager
 def staged_folder(target: Path) -> Iterator[Path]:
     """Yield an empty staging folder; on success it replaces `target`, on any error it is removed."""
-    target = target.resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
+    target = Path(os.path.abspath(target))
+    _recover(target)
+    _check_replaceable(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-{os.getpid()}-", dir=target.parent))
+    except OSError as error:
+        raise InputError(target.parent, None, f"cannot write the output here: {error.strerror or error}",
+                         "choose another --out folder") from None
     try:
         yield staging
+        (staging / MARKER).write_text("written by coopgraph; the whole folder is replaced on the next run\n",
+                                      encoding="utf-8")
+        _swap(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    previous = target.with_name(f".{target.name}.previous")
+
+
+def _check_replaceable(target: Path) -> None:
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        raise InputError(target, None, "the output path exists and is not a folder",
+                         "choose a new or empty folder with --out")
+    if target.is_dir() and not (target / MARKER).is_file() and any(target.iterdir()):
+        raise InputError(target, None, f"refusing to replace a folder that coopgraph did not write (no {MARKER} in "
+                         "it)", "choose a new or empty folder with --out, or remove this one yourself")
+    cwd = Path.cwd().resolve()
+    if target.exists() and (cwd == target.resolve() or target.resolve() in cwd.parents):
+        raise InputError(target, None, "the output folder holds the current directory",
+                         "choose a folder beside or below it with --out")
+
+
+def _swap(staging: Path, target: Path) -> None:
+    """Move the old output aside, the new one in, then delete the old; put the old back if the move fails."""
+    previous = target.with_name(f".{target.name}.previous-{os.getpid()}")
     shutil.rmtree(previous, ignore_errors=True)
-    if target.exists():
+    had_previous = target.exists()
+    if had_previous:
         target.rename(previous)
-    staging.rename(target)
+    try:
+        staging.rename(target)
+    except OSError as error:
+        if had_previous:
+            previous.rename(target)
+        raise CoopgraphError(f"{target}: could not move the new output into place ({error.strerror or error}); "
+                             "the previous output is unchanged") from None
     shutil.rmtree(previous, ignore_errors=True)
+
+
+def _recover(target: Path) -> None:
+    """Undo what a run killed mid-swap or mid-build left behind: restore a lone previous, drop dead stagings."""
+    if not target.parent.is_dir():
+        return
+    for leftover in sorted(target.parent.glob(f".{target.name}.previous-*")):
+        if _alive(leftover.name.rsplit("-", 1)[-1]):
+            continue
+        if not target.exists():
+            leftover.rename(target)
+        else:
+            shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in target.parent.glob(f".{target.name}.staging-*"):
+        pid = leftover.name.removeprefix(f".{target.name}.staging-").split("-", 1)[0]
+        if not _alive(pid):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _alive(pid: str) -> bool:
+    """Whether the process that named a leftover folder still runs (then the folder is in use)."""
+    if not pid.isdigit():
+        return False
+    if int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def write_file_atomically(target: Path, content: str | bytes) -> None:
@@ -38,6 +109,11 @@ def write_file_atomically(target: Path, content: str | bytes) -> None:
     encoding = None if isinstance(content, bytes) else "utf-8"
     with tempfile.NamedTemporaryFile(mode, encoding=encoding, dir=target.parent, prefix=f".{target.name}.",
                                      delete=False) as handle:
-        handle.write(content)
+        try:
+            handle.write(content)
+        except BaseException:
+            handle.close()
+            Path(handle.name).unlink(missing_ok=True)
+            raise
         temporary = Path(handle.name)
     temporary.replace(target)

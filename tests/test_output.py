@@ -1,0 +1,150 @@
+"""Safe output: a build replaces its folder whole or not at all, and never a folder it did not write."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from coopgraph.errors import INPUT_ERROR, InputError
+from coopgraph.output import MARKER, staged_folder, write_file_atomically
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _leftovers(parent: Path, name: str) -> list[Path]:
+    return sorted(parent.glob(f".{name}.*"))
+
+
+def _write_output(target: Path, text: str) -> None:
+    with staged_folder(target) as staging:
+        (staging / "index.html").write_text(text, encoding="utf-8")
+
+
+def test_success_replaces_the_folder_whole(tmp_path):
+    out = tmp_path / "out"
+    _write_output(out, "first")
+    (out / "stale.csv").write_text("from the first run", encoding="utf-8")
+    _write_output(out, "second")
+    assert (out / "index.html").read_text(encoding="utf-8") == "second"
+    assert not (out / "stale.csv").exists()
+    assert (out / MARKER).is_file()
+    assert _leftovers(tmp_path, "out") == []
+
+
+def test_a_failure_leaves_the_previous_output_as_it_was(tmp_path):
+    out = tmp_path / "out"
+    _write_output(out, "good")
+    before = _snapshot(out)
+    with pytest.raises(RuntimeError), staged_folder(out) as staging:
+        (staging / "index.html").write_text("half", encoding="utf-8")
+        raise RuntimeError("the build failed half way")
+    assert _snapshot(out) == before
+    assert _leftovers(tmp_path, "out") == []
+
+
+def test_an_interrupt_leaves_the_previous_output_as_it_was(tmp_path):
+    out = tmp_path / "out"
+    _write_output(out, "good")
+    before = _snapshot(out)
+    with pytest.raises(KeyboardInterrupt), staged_folder(out) as staging:
+        (staging / "index.html").write_text("half", encoding="utf-8")
+        raise KeyboardInterrupt
+    assert _snapshot(out) == before
+
+
+@pytest.mark.parametrize("where", ["cwd", "home-like"])
+def test_refuses_to_replace_a_folder_it_did_not_write(tmp_path, monkeypatch, where):
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "thesis.docx").write_bytes(b"years of work")
+    if where == "cwd":
+        monkeypatch.chdir(precious)
+        target = Path(".")
+    else:
+        target = precious
+    with pytest.raises(InputError) as caught, staged_folder(target):
+        pytest.fail("must not get to build")
+    assert caught.value.exit_code == INPUT_ERROR
+    assert "did not write" in caught.value.message or "current directory" in caught.value.message
+    assert (precious / "thesis.docx").read_bytes() == b"years of work"
+
+
+def test_refuses_a_file_as_output(tmp_path):
+    target = tmp_path / "out"
+    target.write_text("a file", encoding="utf-8")
+    with pytest.raises(InputError, match="not a folder"), staged_folder(target):
+        pass
+    assert target.read_text(encoding="utf-8") == "a file"
+
+
+def test_an_empty_folder_is_fine(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    _write_output(out, "x")
+    assert (out / "index.html").is_file()
+
+
+def test_recovers_from_a_run_killed_mid_swap(tmp_path):
+    out = tmp_path / "out"
+    _write_output(out, "good")
+    dead = _dead_pid()
+    # What a kill between "move the old aside" and "move the new in" leaves: no out/, the old one aside,
+    # and an orphaned staging folder.
+    out.rename(tmp_path / f".out.previous-{dead}")
+    (tmp_path / f".out.staging-{dead}-abc").mkdir()
+    with pytest.raises(RuntimeError), staged_folder(out):
+        raise RuntimeError("fail after recovery")
+    assert (out / "index.html").read_text(encoding="utf-8") == "good"
+    assert _leftovers(tmp_path, "out") == []
+
+
+def test_write_file_atomically(tmp_path):
+    target = tmp_path / "a" / "file.txt"
+    write_file_atomically(target, "one")
+    write_file_atomically(target, b"two")
+    assert target.read_bytes() == b"two"
+    assert [p.name for p in target.parent.iterdir()] == ["file.txt"]
+
+
+def _dead_pid() -> int:
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+needs_build = pytest.mark.skipif(importlib.util.find_spec("coopgraph.validate") is None,
+                                 reason="coopgraph build needs coopgraph.validate (not landed yet)")
+
+
+@needs_build
+def test_a_build_killed_half_way_leaves_out_untouched(tmp_path):
+    """The real CLI, killed with SIGKILL while it writes the staging folder: out/ is as before, and the
+    next run clears the orphaned staging folder."""
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "coopgraph", "build", "--out", str(out)]
+    first = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert first.returncode in (0, 1), first.stderr
+    before = _snapshot(out)
+
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 300
+    while not list(tmp_path.glob(".out.staging-*")) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    if process.poll() is not None:
+        pytest.skip("the build finished before it could be killed")
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert _snapshot(out) == before
+
+    again = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert again.returncode in (0, 1), again.stderr
+    assert _leftovers(tmp_path, "out") == []
