@@ -1,0 +1,278 @@
+"""Bulk entry from a spreadsheet: CSV rows of one kind become a Turtle file in the data folder, or nothing.
+
+The whole file is checked before anything is written: the header, every cell (dates, numbers, slugs), every
+reference (an id the data or the other rows define), and then the new triples together with the data are
+validated. Any problem refuses the whole file, naming each row (its CSV line), column and reason.
+
+Each import writes its own file, data/imported-<kind>-<csv stem>.ttl, rather than appending to the hand-kept
+data/<kind>.ttl: the hand-kept files keep their comments and layout, the import is one reviewable file in a
+diff, re-running the same CSV replaces its file instead of doubling it, and undoing it is deleting one file.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from coopgraph.errors import FINDINGS, CoopgraphError, InputError
+from coopgraph.importer.cells import Problem, Reference, Row, candidate_iris
+from coopgraph.importer.kinds import KINDS, Builder, Kind
+from coopgraph.load import LoadedGraph, load
+from coopgraph.namespaces import ONTOLOGY, PREFIXES, instance_iri, shorten, turtle_prefix_block
+from coopgraph.output import write_file_atomically
+
+__all__ = ["KINDS", "ImportRefused", "ImportResult", "Problem", "import_csv", "target_path", "template"]
+
+
+class ImportRefused(CoopgraphError):
+    """Some rows are wrong: nothing was written. `problems` names each row, column and reason."""
+
+    def __init__(self, csv_path: Path, problems: list[Problem]) -> None:
+        self.problems = sorted(problems, key=lambda p: p.line)  # stable: columns stay in order
+        lines = [f"{csv_path}:{p.line}: column {p.column or '(row)'}: {p.reason}" for p in self.problems]
+        rows = len({p.line for p in self.problems})
+        summary = f"{csv_path}: {rows} row{'s' * (rows != 1)} refused; nothing was written"
+        super().__init__("\n".join([summary, *lines]), FINDINGS)
+
+
+@dataclass
+class ImportResult:
+    target: Path
+    rows: int
+    triples: int
+    replaced: bool
+    subjects: list[str] = field(default_factory=list)
+
+
+def kind_named(name: str) -> Kind:
+    if name not in KINDS:
+        raise CoopgraphError(f"unknown kind {name!r}; use one of: {', '.join(KINDS)}")
+    return KINDS[name]
+
+
+def template(kind_name: str) -> str:
+    """The CSV header for a kind and one example row that imports as it is against the shipped data."""
+    kind = kind_named(kind_name)
+    return _csv_text([[c.name for c in kind.columns], [c.example for c in kind.columns]])
+
+
+def target_path(data_dir: Path, kind_name: str, csv_path: Path) -> Path:
+    stem = re.sub(r"[^a-z0-9]+", "-", csv_path.stem.lower()).strip("-") or "rows"
+    return Path(data_dir) / f"imported-{kind_name}-{stem}.ttl"
+
+
+def import_csv(csv_path: Path, kind_name: str, ontology_dir: Path, data_dir: Path,
+               dry_run: bool = False) -> ImportResult:
+    """Check every row, validate the result with the data, then write the Turtle file (unless dry_run)."""
+    kind = kind_named(kind_name)
+    csv_path, data_dir = Path(csv_path), Path(data_dir)
+    rows, problems = read_rows(csv_path, kind)
+    if not rows and not problems:
+        raise InputError(csv_path, None, "has a header but no rows", "add at least one row below the header")
+    target = target_path(data_dir, kind.name, csv_path)
+    with tempfile.TemporaryDirectory(prefix="coopgraph-import-") as scratch:
+        # The data as it will be: every file but the one this import replaces.
+        staged = Path(scratch) / "data"
+        shutil.copytree(data_dir, staged, ignore=lambda folder, names: [n for n in names if
+                        Path(folder, n).resolve() == target.resolve()])
+        baseline = load(ontology_dir, staged)
+        built = _build_rows(kind, rows, baseline, staged, data_dir, problems)
+        if problems:
+            raise ImportRefused(csv_path, problems)
+        text = to_turtle(built, csv_path, kind.name)
+        (staged / target.name).write_text(text, encoding="utf-8")
+        problems.extend(_validation_problems(load(ontology_dir, staged), built))
+        if problems:
+            raise ImportRefused(csv_path, problems)
+    replaced = target.exists()
+    if not dry_run:
+        write_file_atomically(target, text)
+    triples = sum(len(b.triples) for b in built.values())
+    return ImportResult(target, len(built), triples, replaced, [b.subject.value for b in built.values()])
+
+
+def read_rows(csv_path: Path, kind: Kind) -> tuple[list[Row], list[Problem]]:
+    """The data rows with their CSV line numbers; header and row-shape problems (missing or extra cells)."""
+    try:
+        text = csv_path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(csv_path, None, "no such file", "check the path") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(csv_path, None, f"cannot be read: {error}", "save the sheet as UTF-8 CSV") from None
+    reader = csv.reader(text.splitlines(keepends=True), strict=True)
+    problems: list[Problem] = []
+    try:
+        header = [cell.strip() for cell in next(reader, [])]
+        if not any(header):
+            raise InputError(csv_path, 1, "no header row",
+                             f"start with the header `coopgraph import --template {kind.name}` prints")
+        known = [c.name for c in kind.columns]
+        for name in sorted(set(kind.required) - set(header)):
+            problems.append(Problem(1, name, "required column is missing from the header"))
+        for name in header:
+            if name not in known:
+                problems.append(Problem(1, name or "(empty)", f"unknown column; columns for {kind.name}: "
+                                                              f"{', '.join(known)}"))
+        for name in {n for n in header if header.count(n) > 1}:
+            problems.append(Problem(1, name, "column appears twice in the header"))
+        rows: list[Row] = []
+        start = reader.line_num + 1
+        for cells in reader:
+            line, start = start, reader.line_num + 1
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(cells) != len(header):
+                what = "missing" if len(cells) < len(header) else "extra"
+                problems.append(Problem(line, "(row)", f"{len(cells)} cells for {len(header)} columns ({what} "
+                                                       "cells); quote any cell that holds a comma"))
+                continue
+            rows.append(Row(line, dict(zip(header, cells, strict=True))))
+    except csv.Error as error:
+        raise InputError(csv_path, reader.line_num, f"is not readable CSV: {error}",
+                         "save the sheet as CSV (UTF-8, comma-separated)") from None
+    return rows, problems
+
+
+def _build_rows(kind: Kind, rows: list[Row], graph: LoadedGraph, staged: Path, data_dir: Path,
+                problems: list[Problem]) -> dict[int, Builder]:
+    """Rows to triples: ids first (so rows may refer to each other), then every cell."""
+    known = _known_iris(graph.store)
+    classes = _subclasses(graph.store, ONTOLOGY + kind.base_class)
+    ids: dict[str, int] = {}
+    subjects: dict[int, ox.NamedNode] = {}
+    for row in rows:
+        slug = row.slug("id")
+        if slug is None:
+            continue
+        iri = instance_iri(kind.namespace, slug)
+        if slug in ids:
+            row.problem("id", f"{slug!r} is also the id of the row on line {ids[slug]}; give each row its own id")
+        elif iri in known:
+            where = graph.locate(iri)
+            place = f" ({_outside(where[0], staged, data_dir)}:{where[1]})" if where else ""
+            row.problem("id", f"{shorten(iri)} already exists{place}; choose a new id or edit it there")
+        else:
+            ids[slug] = row.line
+            subjects[row.line] = ox.NamedNode(iri)
+    defined = known | {node.value for node in subjects.values()}
+    built: dict[int, Builder] = {}
+    for row in rows:
+        # A row whose id is wrong is still read through, so one run names every bad cell.
+        subject = subjects.get(row.line) or ox.NamedNode(instance_iri(kind.namespace, f"row-{row.line}"))
+        builder = Builder(row, subject, _resolver(row, defined), classes)
+        kind.build(builder)
+        problems.extend(row.problems)
+        if row.line in subjects:
+            built[row.line] = builder
+    return built
+
+
+def _resolver(row: Row, defined: set[str]):
+    def resolve(reference: Reference) -> ox.NamedNode | None:
+        candidates = candidate_iris(reference)
+        if isinstance(candidates, str):
+            row.problem(reference.column, candidates)
+            return None
+        found = [iri for iri in candidates if iri in defined]
+        if len(found) > 1:
+            options = " or ".join(shorten(iri) for iri in found)
+            row.problem(reference.column, f"{reference.text!r} is ambiguous; write {options}")
+            return None
+        if not found:
+            kinds = " or ".join(reference.kinds)
+            row.problem(reference.column, f"unknown reference {reference.text!r}: no {kinds} with that id in the "
+                                          "data or in this file; add it first (or fix the spelling)")
+            return None
+        return ox.NamedNode(found[0])
+    return resolve
+
+
+def _known_iris(store: ox.Store) -> set[str]:
+    """Every IRI the ontology or data describes (a subject of some triple)."""
+    return {quad.subject.value for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+            if isinstance(quad.subject, ox.NamedNode)}
+
+
+def _subclasses(store: ox.Store, base: str) -> set[str]:
+    # `base` is one of our own class IRIs (never user text); str() of a NamedNode is its escaped <IRI> form.
+    query = f"SELECT DISTINCT ?c WHERE {{ ?c rdfs:subClassOf* {ox.NamedNode(base)} FILTER(isIRI(?c)) }}"
+    found = {s["c"].value for s in store.query(query, prefixes=PREFIXES)}
+    return found | {base}
+
+
+def to_turtle(built: dict[int, Builder], csv_path: Path, kind_name: str) -> str:
+    """The shared prefix block, a header saying where the rows came from, then one block per row."""
+    name = re.sub(r"[^\w. -]", "_", csv_path.name)  # the file name goes into a comment: keep it one line
+    header = (f"# Imported by `coopgraph import --kind {kind_name}` from {name} on {dt.date.today().isoformat()}.\n"
+              "# Re-importing the same CSV replaces this file; to edit by hand, move the blocks into the\n"
+              f"# hand-kept data file for {kind_name} and delete this one.\n\n")
+    blocks = []
+    for line, builder in sorted(built.items()):
+        body = ox.serialize(builder.triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode("utf-8")
+        body = "".join(ln for ln in body.splitlines(keepends=True) if not ln.startswith("@prefix "))
+        body = re.sub(r"\n(?=\S)", "\n\n", body.strip("\n"))  # a blank line between subjects
+        blocks.append(f"# CSV line {line}\n{body}\n")
+    return turtle_prefix_block() + "\n" + header + "\n".join(blocks)
+
+
+def _validation_problems(graph: LoadedGraph, built: dict[int, Builder]) -> list[Problem]:
+    """Run the shapes and checks over data plus the new rows; keep the findings about the new subjects."""
+    from coopgraph.validate import validate
+
+    _derive(graph)
+    row_of: dict[str, Builder] = {}
+    for builder in built.values():
+        for triple in builder.triples:
+            row_of.setdefault(triple.subject.value, builder)
+    problems = []
+    for finding in validate(graph).findings:
+        focus = str(_attribute(finding, ("focus", "focus_node", "subject", "node")) or "")
+        builder = row_of.get(focus)
+        if builder is None:
+            continue
+        path = str(_attribute(finding, ("path", "result_path", "property")) or "")
+        column = builder.column_of(path) if path else ""
+        message = str(_attribute(finding, ("message", "text", "reason")) or finding)
+        subject = "" if focus == builder.subject.value else f"{shorten(focus)}: "
+        problems.append(Problem(builder.row.line, column, f"would not validate: {subject}{message}"))
+    return problems
+
+
+def _derive(graph: LoadedGraph) -> None:
+    """The links the shapes and checks rely on, as `coopgraph validate` derives them."""
+    try:
+        from coopgraph.reason import apply_rules
+    except ImportError:  # the rules module is optional for validation of raw shapes
+        return
+    apply_rules(graph.store)
+
+
+def _attribute(obj: object, names: tuple[str, ...]) -> object | None:
+    for name in names:
+        value = getattr(obj, name, None)
+        if value:
+            return value
+    return None
+
+
+def _outside(path: Path, staged: Path, data_dir: Path) -> Path:
+    """A path in the scratch copy of the data folder, shown as the real file it copies."""
+    try:
+        return data_dir / path.relative_to(staged)
+    except ValueError:
+        return path
+
+
+def _csv_text(rows: list[list[str]]) -> str:
+    import io
+
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()
