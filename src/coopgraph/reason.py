@@ -1,0 +1,291 @@
+"""Reasoning: SPARQL rules derive the shortcut links on the store; HermiT checks consistency.
+
+HermiT (through owlready2) runs for consistency and classification only: with property-value inference it
+took 35 s on 300 individuals, so the links the queries use come from the rules in ontology/rules/*.rq, and
+tests check on a small sample that the rules and HermiT agree. HermiT's verdict is cached by a hash of its
+input, under $COOPGRAPH_CACHE or ~/.cache/coopgraph.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from coopgraph import paths
+from coopgraph.errors import FINDINGS, INPUT_ERROR, CoopgraphError
+
+CACHE_FORMAT = 1  # bump when the cached result's shape or the HermiT input conversion changes
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_INFERRED = "urn:coopgraph:inferred#"  # the ontology HermiT writes its inferences to
+
+_INTEGER_TYPES = (
+    "integer", "nonNegativeInteger", "nonPositiveInteger", "positiveInteger", "negativeInteger", "long", "int",
+    "short", "byte", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte",
+)
+# The OWL 2 datatype map (https://www.w3.org/TR/owl2-syntax/#Datatype_Maps): HermiT rejects anything else,
+# such as xsd:date and xsd:gYear, which the data uses for dates. Literals of other datatypes are left out of
+# HermiT's input; the ontology declares no OWL axiom on them (SHACL checks them), so the verdict is the same.
+_OWL2_DATATYPES = frozenset(
+    [f"{XSD}{name}" for name in (
+        *_INTEGER_TYPES, "decimal", "double", "float", "string", "normalizedString", "token", "language", "Name",
+        "NCName", "NMTOKEN", "boolean", "hexBinary", "base64Binary", "anyURI", "dateTime", "dateTimeStamp",
+    )]
+    + [
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#PlainLiteral",
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#XMLLiteral",
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString",
+        "http://www.w3.org/2000/01/rdf-schema#Literal",
+        "http://www.w3.org/2002/07/owl#real",
+        "http://www.w3.org/2002/07/owl#rational",
+    ]
+)
+_INTEGER = re.compile(r"^\s*[+-]?\d+\s*$")
+_DECIMAL = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*$")
+_LEXICAL_CHECK = {
+    f"{XSD}decimal": _DECIMAL,
+    f"{XSD}boolean": re.compile(r"^\s*(true|false|0|1)\s*$"),
+    **{f"{XSD}{name}": _INTEGER for name in _INTEGER_TYPES},
+}
+
+
+def rules_dir() -> Path:
+    return paths.ontology_dir() / "rules"
+
+
+# --- SPARQL rules -----------------------------------------------------------------------------------------
+
+
+def derive(store: ox.Store, rules: Path | None = None, max_rounds: int = 20) -> list[ox.Triple]:
+    """Run every rule in `rules` (default: the shipped ontology/rules) to a fixpoint; return the new triples."""
+    queries = _read_rules(rules or rules_dir())
+    added: list[ox.Triple] = []
+    for _ in range(max_rounds):
+        fresh: set[ox.Triple] = set()
+        for path, text in queries:
+            try:
+                results = store.query(text)
+            except SyntaxError as error:
+                raise CoopgraphError(f"{path}: SPARQL syntax error: {error}; fix the rule", INPUT_ERROR) from None
+            for triple in results:
+                if ox.Quad(triple.subject, triple.predicate, triple.object, ox.DefaultGraph()) not in store:
+                    fresh.add(triple)
+        if not fresh:
+            return added
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in fresh)
+        added.extend(fresh)
+    raise CoopgraphError(f"{rules}: the rules did not reach a fixpoint in {max_rounds} rounds; "
+                         "check for a rule that mints new nodes", INPUT_ERROR)
+
+
+def apply_rules(store: ox.Store, rules: Path | None = None) -> int:
+    """Run the rules to a fixpoint on the store, insert what they derive, return how many triples were new."""
+    return len(derive(store, rules))
+
+
+def _read_rules(folder: Path) -> list[tuple[Path, str]]:
+    files = sorted(folder.glob("*.rq"))
+    if not files:
+        raise CoopgraphError(f"{folder}: no rules (*.rq) found; the ontology folder needs its rules/ folder",
+                             INPUT_ERROR)
+    return [(path, path.read_text(encoding="utf-8")) for path in files]
+
+
+# --- HermiT consistency check -------------------------------------------------------------------------------
+
+
+@dataclass
+class Clash:
+    """One reason for an inconsistency that a SPARQL check can name."""
+
+    subject: str
+    message: str
+
+
+@dataclass
+class ConsistencyResult:
+    consistent: bool
+    entities: list[str] = field(default_factory=list)  # IRIs of the individuals involved
+    clashes: list[Clash] = field(default_factory=list)
+    unsatisfiable: list[str] = field(default_factory=list)  # classes that can have no member
+    inferred_types: list[tuple[str, str]] = field(default_factory=list)  # (individual, class) HermiT adds
+    message: str = ""
+    seconds: float = 0.0
+    cached: bool = False
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("COOPGRAPH_CACHE") or Path.home() / ".cache" / "coopgraph")
+
+
+def check_consistency(graph: object, *, use_cache: bool = True) -> ConsistencyResult:
+    """HermiT over ontology + data (a LoadedGraph or a pyoxigraph Store): consistent, and if not, who."""
+    store: ox.Store = getattr(graph, "store", graph)  # type: ignore[assignment]
+    lines = sorted(_hermit_lines(store))
+    key = _cache_key(lines)
+    cached = _read_cache(key) if use_cache else None
+    if cached is not None:
+        cached.cached = True
+        return cached
+    result = _run_hermit(lines)
+    if not result.consistent:
+        result.clashes = explain(store)
+        result.entities = sorted({clash.subject for clash in result.clashes})
+    _write_cache(key, result)
+    return result
+
+
+def _hermit_lines(store: ox.Store) -> Iterable[str]:
+    """The default graph as N-Triples lines HermiT accepts (literals outside the OWL 2 datatype map left out)."""
+    for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+        obj = quad.object
+        if isinstance(obj, ox.Literal) and not _owl2_literal(obj):
+            continue
+        yield f"{quad.subject} {quad.predicate} {obj} .\n"
+
+
+def _owl2_literal(literal: ox.Literal) -> bool:
+    datatype = literal.datatype.value
+    if datatype not in _OWL2_DATATYPES:
+        return False
+    check = _LEXICAL_CHECK.get(datatype)
+    return check is None or bool(check.match(literal.value))
+
+
+def _cache_key(lines: list[str]) -> str:
+    import owlready2
+
+    digest = hashlib.sha256(f"coopgraph-hermit {CACHE_FORMAT} owlready2 {owlready2.VERSION}\n".encode())
+    for line in lines:
+        digest.update(line.encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _read_cache(key: str) -> ConsistencyResult | None:
+    path = cache_dir() / f"hermit-{key}.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data["clashes"] = [Clash(**c) for c in data["clashes"]]
+        data["inferred_types"] = [tuple(pair) for pair in data["inferred_types"]]
+        return ConsistencyResult(**data)
+    except (OSError, ValueError, TypeError, KeyError):
+        return None  # no cache, or one from another version: run HermiT again
+
+
+def _write_cache(key: str, result: ConsistencyResult) -> None:
+    folder = cache_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary = folder / f"hermit-{key}.json.tmp{os.getpid()}"
+        temporary.write_text(json.dumps(asdict(result)), encoding="utf-8")
+        temporary.replace(folder / f"hermit-{key}.json")
+    except OSError:
+        pass  # a read-only home only costs a rerun
+
+
+class _Inconsistent(Exception):
+    pass
+
+
+@contextmanager
+def _reasoned_world(lines: list[str], infer_property_values: bool) -> Iterator[tuple[Any, Any]]:
+    """An owlready2 World holding `lines` after HermiT ran, and the ontology HermiT wrote its inferences to."""
+    import owlready2
+
+    if shutil.which(owlready2.JAVA_EXE) is None and not Path(owlready2.JAVA_EXE).is_file():
+        raise CoopgraphError(
+            "the consistency check needs Java (HermiT runs on the JVM) and no `java` was found on PATH; "
+            "install a Java runtime (Debian/Ubuntu: apt-get install default-jre-headless), "
+            "or skip the check with --no-consistency",
+            INPUT_ERROR,
+        )
+    with tempfile.TemporaryDirectory(prefix="coopgraph-hermit-") as folder:
+        source = Path(folder) / "graph.nt"
+        source.write_text("".join(lines), encoding="utf-8")
+        world = owlready2.World()
+        try:
+            world.get_ontology(source.as_uri()).load(format="ntriples")
+            inferred = world.get_ontology(_INFERRED)
+            with inferred:
+                owlready2.sync_reasoner_hermit(world, infer_property_values=infer_property_values, debug=0)
+            yield world, inferred
+        except owlready2.OwlReadyInconsistentOntologyError:
+            raise _Inconsistent() from None
+        except owlready2.OwlReadyJavaError as error:
+            detail = next((ln for ln in str(error).splitlines() if "Exception" in ln), str(error)[:300])
+            raise CoopgraphError(f"HermiT failed: {detail.strip()}; check the ontology with `coopgraph validate "
+                                 "--no-consistency` first", INPUT_ERROR) from None
+        finally:
+            world.close()
+
+
+def _run_hermit(lines: list[str]) -> ConsistencyResult:
+    started = time.perf_counter()
+    try:
+        with _reasoned_world(lines, infer_property_values=False) as (world, inferred):
+            unsatisfiable = sorted(c.iri for c in world.inconsistent_classes() if hasattr(c, "iri"))
+            types = [(s, o) for s, o in _inferred(world, inferred, RDF_TYPE) if not s.startswith(_INFERRED.rstrip("#"))]
+    except _Inconsistent:
+        return ConsistencyResult(consistent=False, message="HermiT found the ontology and data inconsistent",
+                                 seconds=time.perf_counter() - started)
+    return ConsistencyResult(consistent=True, unsatisfiable=unsatisfiable, inferred_types=types,
+                             message="HermiT found the ontology and data consistent",
+                             seconds=time.perf_counter() - started)
+
+
+def hermit_links(graph: object, properties: Iterable[str]) -> dict[str, set[tuple[str, str]]]:
+    """Links HermiT infers for each property IRI (asserted ones included), with property-value inference.
+
+    Slow: for small samples only (the tests compare it with the SPARQL rules). Raises CoopgraphError
+    (exit 1) when the graph is inconsistent.
+    """
+    store: ox.Store = getattr(graph, "store", graph)  # type: ignore[assignment]
+    try:
+        with _reasoned_world(sorted(_hermit_lines(store)), infer_property_values=True) as (world, _):
+            links: dict[str, set[tuple[str, str]]] = {}
+            for iri in properties:
+                prop = world[iri]
+                pairs = prop.get_relations() if prop is not None else []
+                links[iri] = {(s.iri, o.iri) for s, o in pairs if hasattr(s, "iri") and hasattr(o, "iri")}
+            return links
+    except _Inconsistent:
+        raise CoopgraphError("HermiT found the graph inconsistent; run `coopgraph reason` to see who",
+                             FINDINGS) from None
+
+
+def _inferred(world: Any, inferred: Any, predicate: str) -> list[tuple[str, str]]:
+    """(subject, object) IRIs of the triples with `predicate` that HermiT wrote to the inferred ontology."""
+    pairs = set()
+    for s, _, o in inferred.get_triples(None, world._abbreviate(predicate), None):
+        if s > 0 and isinstance(o, int) and o > 0:  # named resources only (blank nodes are negative)
+            pairs.add((world._unabbreviate(s), world._unabbreviate(o)))
+    return sorted(pairs)
+
+
+# --- Naming the culprits ----------------------------------------------------------------------------------
+
+_DISJOINT_TYPES = "qc/disjoint-types.rq"
+_DATATYPE_RANGE = "qc/datatype-range.rq"
+
+
+def explain(store: ox.Store) -> list[Clash]:
+    """The individuals behind an inconsistency, found by the quality checks that mirror HermiT's clashes."""
+    clashes: list[Clash] = []
+    for name in (_DISJOINT_TYPES, _DATATYPE_RANGE):
+        text = (paths.queries_dir() / name).read_text(encoding="utf-8")
+        for row in store.query(text):
+            clashes.append(Clash(subject=row["subject"].value, message=row["message"].value))
+    return clashes
