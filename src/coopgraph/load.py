@@ -184,6 +184,8 @@ def _load_file(store: ox.Store, path: Path) -> None:
         store.bulk_load(**args)
     except SyntaxError as error:
         raise _syntax_error(path, error) from None
+    except MemoryError:
+        raise _too_long(path) from None
     except (OSError, ValueError) as error:
         raise InputError(path, None, f"cannot be read: {error}", f"check the file is UTF-8 {_kind(path)}") from None
 
@@ -197,24 +199,53 @@ def _check_parses(path: Path) -> None:
             pass
     except SyntaxError as error:
         raise _syntax_error(path, error) from None
+    except MemoryError:
+        raise _too_long(path) from None
     except (OSError, ValueError) as error:
         raise InputError(path, None, f"cannot be read: {error}", f"check the file is UTF-8 {_kind(path)}") from None
+
+
+def _too_long(path: Path) -> InputError:
+    """The parser gives up on a single token over 16 MiB; name the first line long enough to hold it."""
+    return InputError(path, _first_long_line(path), f"a literal or IRI too long to read (the limit is "
+                      f"{MAX_LITERAL_CHARS:,} characters)", "shorten it, or link to the text instead of embedding it")
+
+
+def _first_long_line(path: Path) -> int | None:
+    line, run = 1, 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            parts = chunk.split(b"\n")
+            for index, part in enumerate(parts):
+                run += len(part)
+                if run > MAX_LITERAL_CHARS:
+                    return line
+                if index < len(parts) - 1:
+                    line, run = line + 1, 0
+    return None
 
 
 def _kind(path: Path) -> str:
     return _FORMAT_NAMES.get(path.suffix.lower(), "RDF")
 
 
+_POSITION = re.compile(
+    r"^Parser error (?:at|between) line \d+ (?:between )?columns? (\d+)(?: and (?:line \d+ column )?\d+)?: ")
+
+
 def _syntax_error(path: Path, error: SyntaxError) -> InputError:
     message = str(error.msg if hasattr(error, "msg") else error)
-    message = re.sub(r"^Parser error (at|between) line \d+ (column|columns) \d+( and (line \d+ column )?\d+)?: ", "",
-                     message)
-    message = re.sub(r" \(line \d+\)$", "", message)
+    position = _POSITION.match(message)
+    message = re.sub(r" \(line \d+\)$", "", message[position.end():] if position else message)
+    column = f" at column {position.group(1)}" if position else ""
     kind = _kind(path)
     if "LoadDocumentCallback" in message:
         return InputError(path, error.lineno, f"{kind}: a remote @context is refused (nothing is fetched)",
                           "put the context inline in the file")
-    return InputError(path, error.lineno, f"{kind} syntax error: {message}", f"fix the {kind} at that place")
+    if "UTF-8" in message:
+        return InputError(path, error.lineno, f"not UTF-8 text{column} ({message})",
+                          "save the file as UTF-8 (it may be Latin-1, Windows-1252 or UTF-16, or not text at all)")
+    return InputError(path, error.lineno, f"{kind} syntax error{column}: {message}", f"fix the {kind} there")
 
 
 def _check_literal_lengths(graph: LoadedGraph) -> None:
