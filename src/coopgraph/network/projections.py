@@ -1,0 +1,237 @@
+"""Network projections of the knowledge graph, each built from the rows of a catalogue query (queries/network-*.rq).
+
+SPARQL does the graph walking (who shares which vehicle, in which years); pandas groups the rows into edges;
+NetworkX holds the result. No Python loop runs over triples.
+
+Every node carries `label`, `kind` (most specific coop: class), `category` (agency, vehicle, measure, threat,
+country), `country` (labels joined by "; "), `sources` (JSON list of {"title", "url"}), `acronym` and `iri`.
+Every edge carries `weight` (float), `via` (the shared things' labels joined by "; "), `via_iri` (their IRIs,
+same order) and `cross_border` (the tie spans more than one country).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+import networkx as nx
+import pandas as pd
+import pyoxigraph as ox
+
+from coopgraph import catalogue, paths
+from coopgraph.errors import CoopgraphError
+from coopgraph.store import select
+
+if TYPE_CHECKING:
+    from coopgraph.load import LoadedGraph
+
+PROJECTIONS = ("collaboration", "bipartite", "country", "threat")
+SEPARATOR = "; "
+
+# The catalogue query behind each table the projections read.
+QUERIES = {
+    "entities": "network-entities",
+    "participations": "network-participations",
+    "collaboration": "network-collaboration",
+    "countries": "network-countries",
+    "threats": "network-threats",
+}
+
+
+@dataclass
+class NetworkRows:
+    """The query results the projections are built from, each query run once (a timeline reuses them)."""
+
+    store: ox.Store
+    _tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def table(self, key: str) -> pd.DataFrame:
+        if key not in self._tables:
+            name = QUERIES[key]
+            query = catalogue.read(paths.queries_dir() / f"{name}.rq")
+            result = select(self.store, query.text, query.bindings(), source=str(query.path))
+            frame = result.to_dataframe()
+            self._tables[key] = frame.astype(object).where(frame.notna(), None)
+        return self._tables[key]
+
+    @cached_property
+    def nodes(self) -> dict[str, dict[str, str]]:
+        """Node attributes by IRI, from network-entities (one row per entity and source)."""
+        return _node_attributes(self.table("entities"))
+
+    def first_year(self) -> int | None:
+        years = pd.to_numeric(self.table("participations")["from"], errors="coerce").dropna()
+        return int(years.min()) if len(years) else None
+
+
+def rows_for(source: ox.Store | LoadedGraph | NetworkRows) -> NetworkRows:
+    if isinstance(source, NetworkRows):
+        return source
+    return NetworkRows(getattr(source, "store", source))
+
+
+def projection(store: ox.Store | LoadedGraph | NetworkRows, name: str, year: int | None = None) -> nx.Graph:
+    """The projection `name` (one of PROJECTIONS) as an undirected NetworkX graph.
+
+    With `year`, only what was in force that year is kept: a row counts when its start year is known and not
+    after `year` and its end year is unknown or not before it (undated rows are left out and counted in
+    G.graph["undated_excluded"]).
+    """
+    builders = {"collaboration": _collaboration, "bipartite": _bipartite, "country": _country, "threat": _threat}
+    if name not in builders:
+        raise CoopgraphError(f"unknown projection {name!r}; choose one of {', '.join(PROJECTIONS)}")
+    rows = rows_for(store)
+    graph = builders[name](rows, year)
+    graph.graph.update({"projection": name, "year": "" if year is None else int(year)})
+    return graph
+
+
+# --- the four projections ---------------------------------------------------------------------------------
+
+
+def _collaboration(rows: NetworkRows, year: int | None) -> nx.Graph:
+    participations, undated = _in_force(rows.table("participations"), year)
+    pairs, _ = _in_force(rows.table("collaboration"), year)
+    graph = nx.Graph(undated_excluded=undated)
+    _add_nodes(graph, rows, participations["agency"], "agency", participations, "agencyLabel")
+    _add_shared_edges(graph, pairs, "agency1", "agency2")
+    return graph
+
+
+def _bipartite(rows: NetworkRows, year: int | None) -> nx.Graph:
+    participations, undated = _in_force(rows.table("participations"), year)
+    graph = nx.Graph(undated_excluded=undated)
+    _add_nodes(graph, rows, participations["agency"], "agency", participations, "agencyLabel", bipartite=0)
+    _add_nodes(graph, rows, participations["vehicle"], "vehicle", participations, "vehicleLabel", bipartite=1)
+    if participations.empty:
+        return graph
+    frame = participations.assign(role=participations["role"].map(_local_name))
+    grouped = frame.groupby(["agency", "vehicle"], sort=True).agg(
+        roles=("role", lambda values: SEPARATOR.join(sorted({v for v in values if v}))))
+    for (agency, vehicle), record in grouped.iterrows():
+        _add_edge(graph, agency, vehicle, 1.0, [vehicle], role=record["roles"])
+    return graph
+
+
+def _country(rows: NetworkRows, year: int | None) -> nx.Graph:
+    pairs, undated = _in_force(rows.table("countries"), year)
+    graph = nx.Graph(undated_excluded=undated)
+    _add_nodes(graph, rows, pairs["country1"], "country", pairs, "country1Label")
+    _add_nodes(graph, rows, pairs["country2"], "country", pairs, "country2Label")
+    _add_shared_edges(graph, pairs, "country1", "country2")
+    return graph
+
+
+def _threat(rows: NetworkRows, year: int | None) -> nx.Graph:
+    """Threat - vehicle (or measure) - agency: a vehicle's ties to threats and to the agencies in it."""
+    table = rows.table("threats")
+    targets, undated = _in_force(table, year, "vehicleFrom", "vehicleTo")
+    members, _ = _in_force(table[table["agency"].notna()], year)
+    members = members[members["vehicle"].isin(set(targets["vehicle"]))]
+    graph = nx.Graph(undated_excluded=undated)
+    _add_nodes(graph, rows, targets["threat"], "threat", targets, "threatLabel")
+    _add_nodes(graph, rows, targets["vehicle"], "vehicle", targets, "vehicleLabel")
+    _add_nodes(graph, rows, members["agency"], "agency", members, "agencyLabel")
+    for threat, vehicle in targets[["threat", "vehicle"]].drop_duplicates().itertuples(index=False):
+        _add_edge(graph, threat, vehicle, 1.0, [vehicle], relation="targets")
+    for agency, vehicle in members[["agency", "vehicle"]].drop_duplicates().itertuples(index=False):
+        _add_edge(graph, agency, vehicle, 1.0, [vehicle], relation="participates")
+    return graph
+
+
+# --- building blocks --------------------------------------------------------------------------------------
+
+
+def _in_force(frame: pd.DataFrame, year: int | None, start: str = "from", end: str = "to",
+              ) -> tuple[pd.DataFrame, int]:
+    """Rows in force in `year` (all rows when None), and how many were left out for having no start year."""
+    if year is None:
+        return frame, 0
+    starts = pd.to_numeric(frame[start], errors="coerce")
+    ends = pd.to_numeric(frame[end], errors="coerce")
+    keep = starts.notna() & (starts <= year) & (ends.isna() | (ends >= year))
+    return frame[keep], int(starts.isna().sum())
+
+
+def _add_nodes(graph: nx.Graph, rows: NetworkRows, iris: pd.Series, category: str, frame: pd.DataFrame,
+               label_column: str, **extra: object) -> None:
+    labels = dict(zip(frame[iris.name], frame[label_column], strict=True)) if len(frame) else {}
+    for iri in pd.unique(iris.dropna()):
+        if iri in graph:
+            continue
+        attributes = dict(rows.nodes.get(iri) or _fallback_node(iri, category, labels.get(iri)))
+        graph.add_node(iri, **attributes, **extra)
+
+
+def _add_shared_edges(graph: nx.Graph, pairs: pd.DataFrame, left: str, right: str) -> None:
+    """One edge per pair, weighted by the number of distinct shared vehicles, listed by label."""
+    if pairs.empty:
+        return
+    shared = pairs[[left, right, "vehicle", "vehicleLabel"]].drop_duplicates([left, right, "vehicle"])
+    shared = shared.assign(sort_key=shared["vehicleLabel"].fillna(shared["vehicle"]))
+    shared = shared.sort_values([left, right, "sort_key", "vehicle"])
+    edges = shared.groupby([left, right], sort=False).agg(vehicles=("vehicle", list), labels=("sort_key", list))
+    for (a, b), vehicles, labels in edges.itertuples(name=None):
+        _add_edge(graph, a, b, float(len(vehicles)), vehicles, labels=labels)
+
+
+def _add_edge(graph: nx.Graph, a: str, b: str, weight: float, vehicles: list[str],
+              labels: list[str] | None = None, **extra: object) -> None:
+    if labels is None:
+        labels = [graph.nodes[v]["label"] if v in graph else _local_name(v) for v in vehicles]
+    graph.add_edge(a, b, weight=weight, via=SEPARATOR.join(labels), via_iri=SEPARATOR.join(vehicles),
+                   cross_border=is_cross_border(graph.nodes[a].get("country", ""), graph.nodes[b].get("country", "")),
+                   **extra)
+
+
+def is_cross_border(country_a: str, country_b: str) -> bool:
+    """A tie crosses the border when both ends have a known country and together they span more than one."""
+    a, b = _country_set(country_a), _country_set(country_b)
+    return bool(a) and bool(b) and len(a | b) > 1
+
+
+def _country_set(value: str) -> frozenset[str]:
+    return frozenset(part for part in (value or "").split(SEPARATOR) if part)
+
+
+def _node_attributes(entities: pd.DataFrame) -> dict[str, dict[str, str]]:
+    nodes: dict[str, dict[str, str]] = {}
+    if entities.empty:
+        return nodes
+    for iri, group in entities.groupby("entity", sort=False):
+        first = group.iloc[0]
+        category = first["category"] or ""
+        label = first["label"] or _local_name(iri)
+        countries = sorted({c for value in group["country"] if value for c in value.split(SEPARATOR)})
+        if category == "country":
+            countries = [label]
+        sources = sorted(
+            ({"title": title or "", "url": url or ""}
+             for title, url in group[["sourceTitle", "sourceUrl"]].drop_duplicates().itertuples(index=False)
+             if title or url),
+            key=lambda source: (source["title"], source["url"]),
+        )
+        nodes[iri] = {
+            "iri": iri,
+            "label": label,
+            "kind": first["kind"] or category.capitalize(),
+            "category": category,
+            "acronym": first["acronym"] or "",
+            "country": SEPARATOR.join(countries),
+            "sources": json.dumps(sources, ensure_ascii=False),
+        }
+    return nodes
+
+
+def _fallback_node(iri: str, category: str, label: str | None) -> dict[str, str]:
+    """Attributes of a node network-entities did not describe (no class, or a class outside the contract)."""
+    return {"iri": iri, "label": label or _local_name(iri), "kind": category.capitalize(), "category": category,
+            "acronym": "", "country": "", "sources": "[]"}
+
+
+def _local_name(iri: str | None) -> str:
+    if not iri:
+        return ""
+    return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
