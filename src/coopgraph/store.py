@@ -1,37 +1,95 @@
-"""The embedded backend: SPARQL over a pyoxigraph Store, parameters bound as values, never pasted in."""
+"""The embedded backend: SPARQL over a pyoxigraph Store, parameters bound as values, never pasted in.
+
+Limits: pyoxigraph's query() has no timeout, so a query with a `timeout` runs in a worker thread and the caller
+stops waiting when the time is up. pyoxigraph releases the GIL while it evaluates, so the wait ends on time, but
+the worker cannot be cancelled: it keeps one core busy until the query ends or the process exits. The CLI exits
+right after the limit error, which ends it; a long-lived caller (a notebook) keeps that thread running. A row cap
+is exact and cheap: solutions are read lazily and reading stops at the first row past the cap.
+"""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 
 import pyoxigraph as ox
 
-from coopgraph.errors import CoopgraphError
+from coopgraph.errors import LIMIT_ERROR, CoopgraphError
 from coopgraph.namespaces import PREFIXES
 from coopgraph.results import ResultTable, Value
 
 Term = ox.NamedNode | ox.Literal | ox.BlankNode
 
+DEFAULT_TIMEOUT = 60.0  # seconds; `coopgraph query --timeout`
+DEFAULT_MAX_ROWS = 100_000  # `coopgraph query --max-rows`
 
-def select(store: ox.Store, query: str, bindings: Mapping[str, Term] | None = None,
-           source: str = "query") -> ResultTable:
-    """Run a SELECT, ASK or CONSTRUCT query; `bindings` substitute variables with terms (SEP-0007)."""
+
+def select(store: ox.Store, query: str, bindings: Mapping[str, Term] | None = None, source: str = "query",
+           timeout: float | None = None, max_rows: int | None = None) -> ResultTable:
+    """Run a SELECT, ASK, CONSTRUCT or DESCRIBE; `bindings` substitute variables with terms (SEP-0007).
+
+    With `timeout` (seconds) or `max_rows`, a query past either limit raises CoopgraphError with LIMIT_ERROR.
+    """
+    if timeout is None:
+        return _evaluate(store, query, bindings, source, max_rows)
+    outcome: dict[str, object] = {}
+    done = threading.Event()
+
+    def work() -> None:
+        try:
+            outcome["table"] = _evaluate(store, query, bindings, source, max_rows)
+        except BaseException as error:  # noqa: BLE001 - handed back to the caller's thread
+            # Without its traceback: the frames hold pyoxigraph results, which must be dropped on this thread.
+            error.__traceback__ = error.__context__ = error.__cause__ = None
+            outcome["error"] = error
+        finally:
+            done.set()
+
+    # A daemon thread: if the query outlives its timeout, it does not keep the process alive at exit.
+    threading.Thread(target=work, name=f"sparql:{source}", daemon=True).start()
+    if not done.wait(timeout):
+        raise CoopgraphError(
+            f"{source}: the query did not finish within {timeout:g} s; "
+            "narrow it (a LIMIT, more specific patterns) or raise --timeout", LIMIT_ERROR)
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["table"]  # type: ignore[return-value]
+
+
+def _evaluate(store: ox.Store, query: str, bindings: Mapping[str, Term] | None, source: str,
+              max_rows: int | None) -> ResultTable:
     substitutions = {ox.Variable(name): term for name, term in (bindings or {}).items()}
     try:
         result = store.query(query, prefixes=PREFIXES, substitutions=substitutions or None)
+        if isinstance(result, ox.QueryBoolean):
+            return ResultTable(["result"], [(Value(str(bool(result)).lower(), "literal",
+                                                   "http://www.w3.org/2001/XMLSchema#boolean"),)])
+        if isinstance(result, ox.QuerySolutions):
+            columns = [variable.value for variable in result.variables]
+            rows = _take(((tuple(to_value(solution[c]) for c in columns)) for solution in result), max_rows, source)
+            return ResultTable(columns, rows)
+        rows = _take(((to_value(t.subject), to_value(t.predicate), to_value(t.object)) for t in result),
+                     max_rows, source)
+        return ResultTable(["subject", "predicate", "object"], rows)
     except SyntaxError as error:
         raise CoopgraphError(f"{source}: SPARQL syntax error: {error}; fix the query text") from None
     except (OSError, ValueError, RuntimeError) as error:
         raise CoopgraphError(f"{source}: the query failed: {error}") from None
-    if isinstance(result, ox.QuerySolutions):
-        columns = [variable.value for variable in result.variables]
-        rows = [tuple(to_value(solution[c]) for c in columns) for solution in result]
-        return ResultTable(columns, rows)
-    if isinstance(result, ox.QueryBoolean):
-        return ResultTable(["result"], [(Value(str(bool(result)).lower(), "literal",
-                                               "http://www.w3.org/2001/XMLSchema#boolean"),)])
-    rows = [(to_value(t.subject), to_value(t.predicate), to_value(t.object)) for t in result]
-    return ResultTable(["subject", "predicate", "object"], rows)
+
+
+def _take(rows, max_rows: int | None, source: str) -> list:  # noqa: ANN001 - any iterator of rows
+    """The rows, or a limit error as soon as there is one more than max_rows (the rest is never computed)."""
+    taken = []
+    for row in rows:
+        if max_rows is not None and len(taken) >= max_rows:
+            raise row_cap_error(source, max_rows)
+        taken.append(row)
+    return taken
+
+
+def row_cap_error(source: str, max_rows: int) -> CoopgraphError:
+    return CoopgraphError(f"{source}: the result has more than {max_rows} rows; "
+                          "add a LIMIT or a narrower pattern, or raise --max-rows", LIMIT_ERROR)
 
 
 def to_value(term: Term | None) -> Value | None:
