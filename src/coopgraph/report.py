@@ -1,11 +1,20 @@
-"""The main job: load, derive, validate, run the catalogue, and write everything to one output folder."""
+"""The main job: load, derive, validate, run the catalogue, analyse the network, and write one output folder.
+
+out/ holds graph.ttl, graph.nt, validation.txt, queries/<name>.csv, network/ (metrics, timeline, what-if,
+summary, GEXF, GraphML), pages/ (interactive network pages), plots/ (PNG) and index.html, the page to open first.
+Everything is written to a staging folder that replaces out/ only when the whole build succeeded.
+"""
 
 from __future__ import annotations
 
-import html
+import json
+import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
 import pyoxigraph as ox
 
 from coopgraph import catalogue
@@ -15,6 +24,26 @@ from coopgraph.results import ResultTable
 from coopgraph.stats import class_counts
 from coopgraph.store import select
 
+PROJECTION_TITLES = {
+    "collaboration": "Agency collaboration network",
+    "bipartite": "Agencies and what they cooperate through",
+    "country": "Countries",
+    "threat": "Threats and who targets them",
+}
+
+SOURCES = """
+SELECT ?source (SAMPLE(?t) AS ?title) (SAMPLE(?p) AS ?publisher) (SAMPLE(?d) AS ?issued) (SAMPLE(?u) AS ?url)
+WHERE {
+  ?source a coop:Source .
+  OPTIONAL { ?source dcterms:title ?t }
+  OPTIONAL { ?source dcterms:publisher ?p }
+  OPTIONAL { ?source dcterms:issued ?d }
+  OPTIONAL { ?source coop:url ?u }
+}
+GROUP BY ?source
+ORDER BY ?title ?source
+"""
+
 
 @dataclass
 class BuildResult:
@@ -23,13 +52,16 @@ class BuildResult:
     conforms: bool
     validation_text: str
     query_results: dict[str, ResultTable] = field(default_factory=dict)
+    pages: list[Path] = field(default_factory=list)
 
 
 def build(graph: LoadedGraph, out: Path, progress: object | None = None) -> BuildResult:
-    """Write the merged graph, the validation report, every catalogue query's CSV and index.html to `out`."""
+    """Write the merged graph, validation, catalogue CSVs, network outputs, pages, plots and index.html to `out`."""
     from coopgraph.validate import validate
+    from coopgraph.viz import index_page
 
     step = _stepper(progress)
+    out = Path(out)
     with staged_folder(out) as staging:
         step("writing the merged graph")
         graph.store.dump(path=str(staging / "graph.ttl"), format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(),
@@ -50,12 +82,74 @@ def build(graph: LoadedGraph, out: Path, progress: object | None = None) -> Buil
             (staging / "queries" / f"{name}.csv").write_text(table.to_csv(), encoding="utf-8")
             results[name] = table
 
+        page = index_page.Report(len(graph), report.conforms, validation_text, class_counts(graph.store),
+                                 queries, results, sources=select(graph.store, SOURCES, source="sources"))
+        _network(graph, staging, page, step)
+
         step("writing index.html")
-        counts = class_counts(graph.store)
-        (staging / "index.html").write_text(
-            _index_page(len(graph), report.conforms, validation_text, counts, queries, results), encoding="utf-8"
-        )
-    return BuildResult(out, len(graph), report.conforms, validation_text, results)
+        (staging / "index.html").write_text(index_page.render(page), encoding="utf-8")
+    pages = [out / p.href for p in page.pages]
+    return BuildResult(out, len(graph), report.conforms, validation_text, results, pages)
+
+
+def _network(graph: LoadedGraph, staging: Path, page: Any, step: Callable[[str], None]) -> None:
+    """network/ from the network module, pages/ and plots/ from viz; fills the report's network section."""
+    from coopgraph.viz import index_page, plots
+    from coopgraph.viz.page import write_page
+
+    network = _network_module()
+    if network is None:
+        page.notes.append("Network analysis is not available in this installation (coopgraph.network is missing "
+                          "projection or write_outputs); the network section is empty.")
+        return
+
+    step("analysing the network")
+    files = {Path(p).name: Path(p) for p in network.write_outputs(graph, staging / "network").values()}
+    page.network_files = {name: _relative(path, staging) for name, path in sorted(files.items())}
+    page.metrics = _read_csv(files.get("metrics.csv"))
+    page.timeline = _read_csv(files.get("timeline.csv"))
+    page.whatif = _read_csv(files.get("whatif.csv"))
+    if files.get("summary.json"):
+        page.summary = json.loads(files["summary.json"].read_text(encoding="utf-8"))
+
+    step("drawing the network pages")
+    (staging / "pages").mkdir()
+    for name, title in PROJECTION_TITLES.items():
+        projected = network.projection(graph, name)
+        info = write_page(projected, staging / "pages" / f"{name}.html", title,
+                          note=f"{projected.number_of_nodes()} nodes, {projected.number_of_edges()} links. "
+                               "Colour: country; shape: type; size: PageRank; width: weight.")
+        page.pages.append(index_page.PageLink(title, f"pages/{name}.html", info.nodes, info.edges, info.aggregated))
+
+    step("plotting")
+    (staging / "plots").mkdir()
+    for caption, draw, frame, filename in (("Timeline", plots.timeline, page.timeline, "timeline.png"),
+                                           ("Agency metric distributions", plots.distributions, page.metrics,
+                                            "metrics.png")):
+        if frame is not None and draw(frame, staging / "plots" / filename):
+            page.plots.append((caption, f"plots/{filename}"))
+
+
+def _network_module() -> Any | None:
+    try:
+        import coopgraph.network as network
+    except ImportError:
+        return None
+    needed = ("projection", "write_outputs")
+    return network if all(hasattr(network, name) for name in needed) else None
+
+
+def _read_csv(path: Path | None) -> pd.DataFrame | None:
+    if path is None or not path.is_file():
+        return None
+    try:
+        return pd.read_csv(path)
+    except pd.errors.EmptyDataError:
+        return pd.DataFrame()
+
+
+def _relative(path: Path, root: Path) -> str:
+    return Path(os.path.relpath(path, root)).as_posix()
 
 
 def _prefixes() -> dict[str, str]:
@@ -70,26 +164,3 @@ def _stepper(progress: object | None):  # noqa: ANN202 - a tiny adapter
             progress(label)
 
     return step
-
-
-def _index_page(triples: int, conforms: bool, validation_text: str, counts: ResultTable,
-                queries: dict[str, catalogue.Query], results: dict[str, ResultTable]) -> str:
-    e = html.escape
-    count_rows = "".join(f"<tr><td>{e(r[1] or r[0])}</td><td>{e(r[2])}</td></tr>" for r in counts.display_rows())
-    query_rows = "".join(
-        f'<tr><td><a href="queries/{e(name)}.csv">{e(name)}</a></td><td>{e(q.title)}</td>'
-        f"<td>{len(results[name])}</td></tr>"
-        for name, q in queries.items()
-    )
-    status = "valid" if conforms else "violations found"
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>coopgraph build report</title></head>
-<body>
-<h1>coopgraph build report</h1>
-<p>{triples} triples. Validation: <strong>{e(status)}</strong> (<a href="validation.txt">report</a>).</p>
-<p>The merged graph: <a href="graph.ttl">Turtle</a>, <a href="graph.nt">N-Triples</a>.</p>
-<h2>Instances per class</h2><table><tr><th>class</th><th>instances</th></tr>{count_rows}</table>
-<h2>Query catalogue</h2><table><tr><th>query</th><th>title</th><th>rows</th></tr>{query_rows}</table>
-<h2>Validation</h2><pre>{e(validation_text)}</pre>
-</body></html>
-"""

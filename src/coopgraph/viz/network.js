@@ -58,6 +58,7 @@
     var box = document.createDocumentFragment();
     box.appendChild(el("strong", n.label, "cg-label"));
     var list = el("dl");
+    row(list, "Acronym", n.acronym);
     row(list, "Type", n.kind === "group" ? "group" : n.kind);
     row(list, "Country", n.country || "none");
     row(list, "Role", n.role);
@@ -83,6 +84,7 @@
     row(list, "Shared", e.via);
     row(list, "Role", e.role);
     row(list, "Weight", e.weight);
+    if (e.crossBorder) { row(list, "Cross-border", "yes"); }
     box.appendChild(list);
     return box;
   }
@@ -159,6 +161,7 @@
     clear(nav);
     var chain = [], v = view;
     while (v) { chain.unshift(v); v = v.parent ? views[v.parent] : null; }
+    nav.hidden = chain.length < 2;
     chain.forEach(function (step, i) {
       if (i) { nav.appendChild(document.createTextNode(" \u203a ")); }
       if (step === view) { nav.appendChild(el("span", step.title)); return; }

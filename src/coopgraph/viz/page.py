@@ -9,6 +9,7 @@ from DOM nodes (textContent), so nothing from the data is ever parsed as HTML.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,8 +52,8 @@ def to_network(graph: nx.Graph, size_by: str = "pagerank", heading: str = "") ->
     groups = all(d.get("kind") == "group" for _, d in graph.nodes(data=True)) and graph.number_of_nodes() > 0
     metric = ({n: float(d.get("count", 1)) for n, d in graph.nodes(data=True)} if groups
               else layout.centrality(graph, size_by))
-    sizes = layout.scale(metric, 12.0, 60.0 if groups else 40.0)
-    where = layout.positions(graph, spacing=260.0 if groups else 140.0)
+    sizes = layout.scale(metric, 10.0, 60.0 if groups else 32.0)
+    where = layout.positions(graph, spacing=300.0 if groups else 200.0)
     ids = {node: str(node) for node in graph.nodes}
     net.nodes = [_node(ids[n], d, colours, sizes[n], metric[n], size_by, where[n], graph.degree(n))
                  for n, d in graph.nodes(data=True)]
@@ -84,6 +85,7 @@ def _node(node_id: str, data: dict, colours: dict[str, str], size: float, metric
         "links": degree,
         "iri": str(data.get("iri") or ""),
         "role": str(data.get("role") or ""),
+        "acronym": str(data.get("acronym") or ""),
         "sources": parse_sources(data.get("sources")),
     }
     if data.get("drill"):
@@ -101,7 +103,7 @@ def _weight(data: dict) -> float:
 def _edge(index: int, source: str, target: str, data: dict, weight: float, top: float) -> dict[str, Any]:
     return {"id": f"e{index}", "from": source, "to": target, "weight": round(weight, 4),
             "width": round(1.0 + 7.0 * (weight / top) ** 0.5, 2), "via": str(data.get("via") or ""),
-            "role": str(data.get("role") or "")}
+            "role": str(data.get("role") or ""), "crossBorder": bool(data.get("cross_border", False))}
 
 
 def parse_sources(value: object) -> list[dict[str, str | None]]:
@@ -182,9 +184,16 @@ def build_page(graph: nx.Graph, title: str, *, size_by: str = "pagerank", limit:
     return render(views, title, focus=None if focus is None else str(focus), note=note), specs
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_page(graph: nx.Graph, path: Path, title: str, **options: Any) -> PageInfo:
     """Write the page to `path` (and nothing else), replacing it whole."""
     html, specs = build_page(graph, title, **options)
     write_file_atomically(Path(path), html)
+    Path(path).chmod(0o666 & ~_umask())  # the temporary file behind the atomic write is private (0600)
     return PageInfo(Path(path), graph.number_of_nodes(), graph.number_of_edges(), [s.id for s in specs],
                     aggregated=len(specs) > 1)
