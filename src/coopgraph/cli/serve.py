@@ -1,0 +1,45 @@
+"""`coopgraph serve`: the graph as a read-only SPARQL endpoint (Oxigraph's server), with a query page at /."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pyoxigraph as ox
+
+from coopgraph import serve
+from coopgraph.cli.options import graph_options, open_graph
+from coopgraph.store import DEFAULT_TIMEOUT
+
+
+@click.command()
+@click.option("--host", default=serve.DEFAULT_HOST, show_default=True,
+              help="Address to listen on; anything but 127.0.0.1 exposes the endpoint to the network.")
+@click.option("--port", type=click.IntRange(0, 65535), default=serve.DEFAULT_PORT, show_default=True)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the on-disk store. Default: $COOPGRAPH_CACHE/serve or ~/.cache/coopgraph/serve.")
+@click.option("--file", "graph_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Serve a built graph (out/graph.nt or .ttl) instead of loading --ontology and --data.")
+@click.option("--timeout", type=click.FloatRange(min=1), default=DEFAULT_TIMEOUT, show_default=True,
+              metavar="SECONDS", help="The server stops a query after this long.")
+@graph_options
+def command(host: str, port: int, out_dir: Path | None, graph_file: Path | None, timeout: float,
+            ontology_dir: Path | None, data_dir: Path | None) -> None:
+    """Serve the graph read-only: SPARQL queries at http://HOST:PORT/query, a query page at http://HOST:PORT/.
+
+    Updates are refused. Oxigraph's server has no row cap; --timeout bounds every query.
+    """
+    folder = out_dir or serve.default_folder()
+    command_line = serve.server_command(folder / serve.STORE_FOLDER, host, port, timeout)  # fails early if missing
+    if graph_file is not None:
+        location = serve.build_store(folder, graph_file=graph_file)
+        what = str(graph_file)
+    else:
+        graph = open_graph(ontology_dir, data_dir)
+        location = serve.build_store(folder, graph.store.dump(format=ox.RdfFormat.N_TRIPLES,
+                                                              from_graph=ox.DefaultGraph()))
+        what = f"{len(graph)} triples"
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"serving {what} from {location} at http://{shown}:{port}/ (SPARQL endpoint: /query); "
+               "Ctrl-C stops", err=True)
+    serve.exec_server(command_line)
