@@ -64,9 +64,9 @@ def build(graph: LoadedGraph, out: Path, progress: object | None = None) -> Buil
     out = Path(out)
     with staged_folder(out) as staging:
         step("writing the merged graph")
-        graph.store.dump(path=str(staging / "graph.ttl"), format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(),
+        graph.store.dump(str(staging / "graph.ttl"), format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(),
                          prefixes=_prefixes())
-        graph.store.dump(path=str(staging / "graph.nt"), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+        graph.store.dump(str(staging / "graph.nt"), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
 
         step("validating")
         report = validate(graph)

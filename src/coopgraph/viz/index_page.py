@@ -188,6 +188,10 @@ def _cell(value: Any) -> str:
     if isinstance(value, numbers.Real):
         number = float(value)
         return "<td></td>" if math.isnan(number) else f'<td class="num">{number:.4g}</td>'
-    if isinstance(value, (dict, list)):
-        return f"<td>{text(value)}</td>"
+    if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+        return f"<td>{_frame_table(pd.DataFrame(value))}</td>"
+    if isinstance(value, (list, tuple)):
+        return f"<td>{text('; '.join(str(item) for item in value))}</td>"
+    if isinstance(value, dict):
+        return f"<td>{text('; '.join(f'{k}: {v}' for k, v in value.items()))}</td>"
     return f"<td>{text('' if value is None else value)}</td>"
