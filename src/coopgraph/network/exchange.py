@@ -62,9 +62,9 @@ def export_rdf(store: ox.Store, path: Path, fmt: str) -> Path:
 
     def dump(target: str) -> None:
         if prefixes:
-            store.dump(path=target, format=rdf_format, from_graph=ox.DefaultGraph(), prefixes=prefixes)
+            store.dump(target, format=rdf_format, from_graph=ox.DefaultGraph(), prefixes=prefixes)
         else:
-            store.dump(path=target, format=rdf_format, from_graph=ox.DefaultGraph())
+            store.dump(target, format=rdf_format, from_graph=ox.DefaultGraph())
 
     return _write(path, dump)
 
@@ -94,7 +94,11 @@ def _write(path: Path, writer: Callable[[str], None]) -> Path:
         raise CoopgraphError(f"{path}: cannot write: {error}; choose a writable --out path") from None
     try:
         writer(temporary)
+        os.chmod(temporary, 0o644)  # mkstemp makes it private; an export is meant to be shared
         os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise CoopgraphError(f"{path}: cannot write: {error}; choose a writable --out path") from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
