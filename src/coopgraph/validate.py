@@ -1,0 +1,210 @@
+"""Validation: SHACL shapes, the quality-check queries and HermiT's consistency check, as one list of findings.
+
+Each finding names the rule, the subject and, where a file describes the subject, its file and line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import rdflib
+from rdflib.namespace import RDF, SH
+
+from coopgraph import paths
+from coopgraph.errors import InputError
+from coopgraph.load import LoadedGraph
+from coopgraph.namespaces import shorten
+
+ERROR = "error"
+WARNING = "warning"
+INFO = "info"
+_SEVERITY = {SH.Violation: ERROR, SH.Warning: WARNING, SH.Info: INFO}
+SHAPES = "https://w3id.org/coopgraph/shapes#"  # the shape: prefix of ontology/shapes.ttl
+_IRI_IN_TEXT = re.compile(r"https?://[^\s\"'<>(),;]+[^\s\"'<>(),;.]")
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str  # shape:..., qc:<query name>, owl:consistency, owl:unsatisfiable
+    severity: str  # error, warning or info
+    subject: str  # the IRI (or blank node id) the finding is about
+    message: str
+    file: Path | None = None
+    line: int | None = None
+
+    @property
+    def location(self) -> str:
+        if self.file is None:
+            return "-"
+        return f"{_display_path(self.file)}:{self.line or 0}"
+
+    def to_text(self) -> str:
+        severity = "" if self.severity == ERROR else f"{self.severity}: "
+        return f"{self.location}: {shorten(self.subject)}: {self.rule}: {severity}{self.message}"
+
+
+@dataclass
+class ValidationReport:
+    findings: list[Finding] = field(default_factory=list)
+    checks: list[str] = field(default_factory=list)  # what ran, for the summary line
+
+    @property
+    def conforms(self) -> bool:
+        """True when no finding is an error (warnings are reported but do not fail)."""
+        return not any(f.severity == ERROR for f in self.findings)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == ERROR]
+
+    def summary(self) -> str:
+        errors = len(self.errors)
+        others = len(self.findings) - errors
+        verdict = "valid" if self.conforms else "not valid"
+        return f"{verdict}: {errors} errors, {others} warnings ({'; '.join(self.checks)})"
+
+    def to_text(self) -> str:
+        """One finding a line, `file:line: subject: rule: message`, then the summary."""
+        return "".join(f"{f.to_text()}\n" for f in self.findings) + self.summary() + "\n"
+
+    def to_markdown(self) -> str:
+        lines = [f"**{self.summary()}**", ""]
+        if self.findings:
+            lines += ["| where | subject | rule | severity | message |", "| --- | --- | --- | --- | --- |"]
+            lines += [
+                "| " + " | ".join(_md(cell) for cell in (
+                    f.location, shorten(f.subject), f.rule, f.severity, f.message)) + " |"
+                for f in self.findings
+            ]
+        return "\n".join(lines) + "\n"
+
+
+def validate(graph: LoadedGraph, *, consistency: bool = True, qc_dir: Path | None = None) -> ValidationReport:
+    """Run the shapes, the quality checks and (unless told not to) HermiT over the loaded graph."""
+    report = ValidationReport()
+    found: list[Finding] = []
+    if graph.shapes_files:
+        found += shacl_findings(graph)
+        report.checks.append(f"SHACL: {len(graph.shapes_files)} shapes file(s)")
+    queries = sorted((qc_dir or paths.queries_dir() / "qc").glob("*.rq"))
+    found += qc_findings(graph, queries)
+    report.checks.append(f"quality checks: {len(queries)} queries")
+    if consistency:
+        found += consistency_findings(graph)
+        report.checks.append("HermiT consistency")
+    report.findings = sorted(set(found), key=lambda f: (
+        str(f.file or "~"), f.line or 0, f.subject, f.rule, f.message))
+    return report
+
+
+def _locate(graph: LoadedGraph, rule: str, severity: str, subject: str, message: str) -> Finding:
+    where = graph.locate(subject)
+    file, line = where if where else (None, None)
+    return Finding(rule, severity, subject, shorten_text(message), file, line)
+
+
+# --- SHACL ------------------------------------------------------------------------------------------------
+
+
+def shacl_findings(graph: LoadedGraph) -> list[Finding]:
+    from pyshacl import validate as shacl_validate
+
+    shapes = rdflib.Graph()
+    for path in graph.shapes_files:
+        try:
+            shapes.parse(path, format="turtle")
+        except Exception as error:  # rdflib raises many kinds; the loader already parsed it once
+            raise InputError(path, None, f"cannot be read as SHACL shapes: {error}", "fix the Turtle") from None
+    _, results, _ = shacl_validate(graph.to_rdflib(), shacl_graph=shapes, inference="none",
+                                   abort_on_first=False, allow_warnings=True)
+    findings = []
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        focus = results.value(result, SH.focusNode)
+        severity = _SEVERITY.get(results.value(result, SH.resultSeverity), ERROR)
+        message = str(results.value(result, SH.resultMessage) or "breaks a shape")
+        value = results.value(result, SH.value)
+        if value is not None and not message.endswith(str(value)):
+            message += f" (value: {_term_text(value)})"
+        rule = _shape_name(shapes, results.value(result, SH.sourceShape), results.value(result, SH.resultPath))
+        findings.append(_locate(graph, rule, severity, str(focus), message))
+    return findings
+
+
+def _shape_name(shapes: rdflib.Graph, shape: rdflib.term.Node | None, path: rdflib.term.Node | None) -> str:
+    """A readable rule name: the named shape, or the node shape holding a blank property shape plus its path."""
+    if isinstance(shape, rdflib.URIRef):
+        return _shape_curie(shape)
+    parent = shapes.value(None, SH.property, shape) if shape is not None else None
+    name = _shape_curie(parent) if isinstance(parent, rdflib.URIRef) else "shape"
+    return f"{name}/{shorten(str(path))}" if isinstance(path, rdflib.URIRef) else name
+
+
+def _shape_curie(iri: rdflib.URIRef) -> str:
+    return f"shape:{iri[len(SHAPES):]}" if iri.startswith(SHAPES) else shorten(str(iri))
+
+
+def _term_text(term: rdflib.term.Node) -> str:
+    if isinstance(term, rdflib.Literal):
+        suffix = f"@{term.language}" if term.language else (f"^^{shorten(str(term.datatype))}" if term.datatype else "")
+        return f'"{term}"{suffix}'
+    return shorten(str(term))
+
+
+# --- quality-check queries ---------------------------------------------------------------------------------
+
+
+def qc_findings(graph: LoadedGraph, queries: list[Path]) -> list[Finding]:
+    """Rows of the queries/qc/*.rq checks (each selects ?subject and ?message; zero rows is a pass)."""
+    findings = []
+    for path in queries:
+        try:
+            rows = graph.store.query(path.read_text(encoding="utf-8"))
+        except SyntaxError as error:
+            raise InputError(path, None, f"SPARQL syntax error: {error}", "fix the quality-check query") from None
+        for row in rows:
+            subject, message = row["subject"], row["message"]
+            findings.append(_locate(graph, f"qc:{path.stem}", ERROR, subject.value if subject else "-",
+                                    message.value if message else path.stem))
+    return findings
+
+
+# --- HermiT -----------------------------------------------------------------------------------------------
+
+
+def consistency_findings(graph: LoadedGraph) -> list[Finding]:
+    from coopgraph.reason import check_consistency
+
+    result = check_consistency(graph)
+    findings = [
+        _locate(graph, "owl:unsatisfiable", ERROR, iri, "this class can have no member; check its axioms")
+        for iri in result.unsatisfiable
+    ]
+    if result.consistent:
+        return findings
+    findings += [_locate(graph, "owl:consistency", ERROR, clash.subject, f"HermiT: inconsistent: {clash.message}")
+                 for clash in result.clashes]
+    if not result.clashes:
+        findings.append(Finding("owl:consistency", ERROR, "-", "HermiT found the ontology and data inconsistent "
+                                "and no single individual explains it; look at the SHACL findings first"))
+    return findings
+
+
+# --- text helpers -----------------------------------------------------------------------------------------
+
+
+def shorten_text(text: str) -> str:
+    """Every IRI in a message as a CURIE where a prefix covers it."""
+    return _IRI_IN_TEXT.sub(lambda match: shorten(match.group(0)), text)
+
+
+def _display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _md(cell: str) -> str:
+    return cell.replace("|", "\\|").replace("\n", " ")
