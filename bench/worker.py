@@ -68,8 +68,9 @@ def coopgraph_side(spec: dict[str, Any]) -> dict[str, Any]:
     for q in out["queries"]:
         q.pop("bindings_json", None)
 
-    stages.update(_network(graph.store, spec))
-    stages["viz_page"] = run(lambda: _viz(graph, work))
+    projected: dict[str, Any] = {}
+    stages.update(_network(graph.store, spec, projected))
+    stages["viz_page"] = run(lambda: _viz(projected, work))
     out["stages"] = {name: stage.to_json() for name, stage in stages.items()}
     out["peak_rss_mb"] = peak_rss_mb()
     return out
@@ -173,13 +174,12 @@ def _time_query(store: Any, query: dict[str, Any], repeat_under_s: float) -> dic
     return entry
 
 
-def _network(store: Any, spec: dict[str, Any]) -> dict[str, Stage]:
+def _network(store: Any, spec: dict[str, Any], graphs: dict[str, Any]) -> dict[str, Stage]:
     network = available("coopgraph.network", "projection", "agency_metrics")
     if network is None:
         return {"network": Stage("not available", None, "coopgraph.network.projection / agency_metrics")}
     names = list(getattr(network, "PROJECTIONS", None) or spec.get("projections") or ["collaboration"])
     stages: dict[str, Stage] = {}
-    graphs: dict[str, Any] = {}
 
     def project(name: str) -> str:
         graphs[name] = network.projection(store, name)
@@ -200,12 +200,16 @@ def _network(store: Any, spec: dict[str, Any]) -> dict[str, Stage]:
     return stages
 
 
-def _viz(graph: Any, work: Path) -> str:
+def _viz(graphs: dict[str, Any], work: Path) -> str:
+    """The collaboration page (aggregated with drill-down views when the graph is large)."""
     viz = available("coopgraph.viz", "write_page")
     if viz is None:
         not_available("coopgraph.viz.write_page")
+    graph = graphs.get("collaboration") or next(iter(graphs.values()), None)
+    if graph is None:
+        not_available("no projection to draw")
     target = work / "page.html"
-    viz.write_page(graph.store, target)
+    viz.write_page(graph, target, "Synthetic collaboration network")
     return f"{target.stat().st_size // 1024} KiB"
 
 

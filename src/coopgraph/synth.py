@@ -227,6 +227,7 @@ class _World:
             self.samples["agency"] = ID + "agency/" + top
         self.samples["country"] = ID + "country/" + self.countries[0]
         self.samples["threat"] = ID + "threat/fentanyl"
+        self.samples["indicator"] = ID + "indicator/" + next(iter(INDICATORS))
 
     def write_vocab(self) -> None:
         w = self._open("vocab.ttl")
