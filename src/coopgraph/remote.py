@@ -36,10 +36,12 @@ T = TypeVar("T")
 
 USER_AGENT = f"coopgraph/{__version__}"
 RETRIES = 2  # after the first attempt; connection errors only
-BACKOFF = 0.5  # seconds before the first retry, doubled each time
+BACKOFF = 0.25  # seconds before the first retry, doubled each time
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 QUERY_FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
+# Oxigraph's server streams results: at its --timeout-s it has already answered 200, and ends the body with this.
+CANCELLED = b"The SPARQL operation has been cancelled"
 
 # Tokens of SPARQL text that can hold braces, '#' or keywords without meaning them.
 _TOKEN = re.compile(
@@ -249,6 +251,9 @@ def _from_json(body: bytes, url: str, source: str) -> ResultTable:
     try:
         document = json.loads(body)
     except (ValueError, UnicodeDecodeError) as error:
+        if body.rstrip().endswith(CANCELLED):
+            raise CoopgraphError(f"{source}: endpoint {url} cancelled the query at its own time limit; "
+                                 "narrow the query or ask for a longer server timeout", LIMIT_ERROR) from None
         raise CoopgraphError(f"{source}: endpoint {url} answered something that is not SPARQL JSON results "
                              f"({error}); check the URL is a SPARQL query endpoint", REMOTE_ERROR) from None
     if "boolean" in document:

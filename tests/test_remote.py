@@ -1,0 +1,173 @@
+"""The remote backend against a real Oxigraph server: push, then every catalogue query gives the embedded rows."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from coopgraph import catalogue, remote
+from coopgraph.errors import INPUT_ERROR, LIMIT_ERROR, REMOTE_ERROR, CoopgraphError
+from coopgraph.push import push, target_url
+from coopgraph.serve import server_binary
+from coopgraph.store import select
+
+HOSTILE = 'x" } ; DROP ALL ; #'
+# Queries whose rows depend on the store's internal order (SAMPLE, GROUP_CONCAT order): compared loosely.
+ORDER_DEPENDENT = {"network-entities"}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with {process.returncode}: {process.stderr.read()!r}")
+        try:
+            urllib.request.urlopen(url, timeout=1).read()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"{url} did not come up within {seconds} s")
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    """A real read-write Oxigraph server, in memory, on a free loopback port; yields its base URL."""
+    port = free_port()
+    process = subprocess.Popen([server_binary(), "serve", "--bind", f"127.0.0.1:{port}"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base + "/", process)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def pushed(server: str, shipped_graph) -> str:  # noqa: ANN001 - conftest fixture
+    """The built shipped graph, pushed to the server's default graph; yields the query endpoint."""
+    body = shipped_graph.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    result = push(body, server + "/store")
+    assert result.confirmed and result.status in (200, 201, 204)
+    return server + "/query"
+
+
+@pytest.mark.parametrize("name", sorted(catalogue.catalogue()))
+def test_remote_rows_equal_embedded_rows(name: str, pushed: str, shipped_graph) -> None:  # noqa: ANN001
+    query = catalogue.catalogue()[name]
+    embedded = select(shipped_graph.store, query.text, query.bindings(), source=name)
+    remote_table = remote.select(pushed, query.text, query.bindings(), source=name)
+    assert remote_table.columns == embedded.columns
+    assert len(remote_table) == len(embedded)
+    if name in ORDER_DEPENDENT:
+        return
+    assert sorted(remote_table.plain_rows()) == sorted(embedded.plain_rows())
+    # the same cells, datatypes and languages included
+    assert sorted(remote_table.rows, key=repr) == sorted(embedded.rows, key=repr)
+
+
+def test_hostile_parameter_is_a_plain_value_remotely(pushed: str, shipped_graph) -> None:  # noqa: ANN001
+    before = len(shipped_graph.store)
+    query = catalogue.catalogue()["find-by-label"]
+    table = remote.select(pushed, query.text, query.bindings({"text": HOSTILE}))
+    assert len(table) == 0
+    count = remote.select(pushed, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert count.records()[0]["n"] == before  # nothing was dropped
+    # and the value comes back as exactly that value
+    echo = remote.select(pushed, "SELECT ?text WHERE { }", {"text": ox.Literal(HOSTILE)})
+    assert echo.plain_rows() == [(HOSTILE,)]
+
+
+def test_ask_and_construct_remotely(pushed: str, shipped_graph) -> None:  # noqa: ANN001
+    ask = "ASK { ?m a coop:TaskForce }"
+    assert remote.select(pushed, ask).plain_rows() == select(shipped_graph.store, ask).plain_rows() == [("true",)]
+    construct = "CONSTRUCT { ?m coop:targets ?t } WHERE { ?m coop:targets ?t }"
+    assert sorted(remote.select(pushed, construct).plain_rows()) == \
+        sorted(select(shipped_graph.store, construct).plain_rows())
+
+
+def test_row_cap_remotely(pushed: str) -> None:
+    with pytest.raises(CoopgraphError) as error:
+        remote.select(pushed, "SELECT * WHERE { ?s ?p ?o }", max_rows=5)
+    assert error.value.exit_code == LIMIT_ERROR
+
+
+def test_bad_query_is_a_remote_error_in_one_line(pushed: str) -> None:
+    with pytest.raises(CoopgraphError) as error:
+        remote.select(pushed, "SELECT ?x WHERE { ?x ?y }", source="bad.rq")
+    assert error.value.exit_code == REMOTE_ERROR
+    assert "\n" not in error.value.message and "HTTP 400" in error.value.message or "QueryBadFormed" in \
+        error.value.message
+
+
+def test_push_named_graph_with_the_cli(server: str, cli, tmp_path: Path) -> None:  # noqa: ANN001
+    graph_file = tmp_path / "graph.nt"
+    graph_file.write_text('<https://example.org/a> <https://example.org/b> "c" .\n', encoding="utf-8")
+    iri = "https://w3id.org/coopgraph/graph/test"
+    done = cli("push", "--endpoint", server + "/store", "--graph", iri, "--file", str(graph_file))
+    assert done.returncode == 0, done.stderr
+    assert "HTTP 20" in done.stdout
+    count = remote.select(server + "/query", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+                          {"g": ox.NamedNode(iri)})
+    assert count.records()[0]["n"] == 1
+
+
+def test_push_to_a_wrong_path_is_not_reported_as_done(server: str) -> None:
+    with pytest.raises(CoopgraphError) as error:
+        push(b"<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n", server + "/nowhere")
+    assert error.value.exit_code == REMOTE_ERROR
+
+
+def test_endpoint_down_gives_exit_3_and_one_line(cli) -> None:  # noqa: ANN001
+    url = f"http://127.0.0.1:{free_port()}/query"
+    done = cli("query", "timeline", "--endpoint", url)
+    assert done.returncode == REMOTE_ERROR
+    assert done.stdout == ""
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert "cannot be reached" in done.stderr and "Traceback" not in done.stderr
+    pushed = cli("push", "--endpoint", url.replace("/query", "/store"), "--file", str(Path(__file__)))
+    assert pushed.returncode == REMOTE_ERROR and len(pushed.stderr.strip().splitlines()) == 1
+
+
+def test_updates_are_never_sent() -> None:
+    with pytest.raises(CoopgraphError) as error:
+        remote.select("http://127.0.0.1:9/query", "# a comment that says select\nDROP ALL")
+    assert error.value.exit_code == INPUT_ERROR
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("SELECT * WHERE { ?s ?p ?o }", "SELECT * WHERE {\n  VALUES (?x) { (<urn:x>) }\n ?s ?p ?o }"),
+    ("SELECT * { ?s ?p ?o }", "SELECT * {\n  VALUES (?x) { (<urn:x>) }\n ?s ?p ?o }"),
+    ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
+     "CONSTRUCT { ?s ?p ?o } WHERE {\n  VALUES (?x) { (<urn:x>) }\n ?s ?p ?o }"),
+    ('# where {\nSELECT ("{" AS ?b) (?a<?c AS ?d) WHERE { ?a ?p "}" }',
+     '# where {\nSELECT ("{" AS ?b) (?a<?c AS ?d) WHERE {\n  VALUES (?x) { (<urn:x>) }\n ?a ?p "}" }'),
+])
+def test_values_block_goes_into_the_outermost_where_group(text: str, expected: str) -> None:
+    assert remote.bind_values(text, {"x": ox.NamedNode("urn:x")}) == expected
+
+
+def test_strip_comments_keeps_hashes_in_strings_and_iris() -> None:
+    text = 'SELECT * WHERE { ?s ?p "a # b" ; <urn:x#y> ?o } # gone\n'
+    assert remote.strip_comments(text) == 'SELECT * WHERE { ?s ?p "a # b" ; <urn:x#y> ?o } \n'
+
+
+def test_target_url() -> None:
+    assert target_url("http://h/store", None) == "http://h/store?default"
+    assert target_url("http://h/store", "https://e.org/g#1") == "http://h/store?graph=https%3A%2F%2Fe.org%2Fg%231"
+    with pytest.raises(CoopgraphError):
+        target_url("ftp://h/store", None)
