@@ -1,0 +1,120 @@
+"""Reasoning: the SPARQL rules derive the shortcut links, HermiT agrees with them on a sample, finds the shipped
+graph consistent, caches its verdict, and `coopgraph reason` names the individuals of an inconsistency."""
+
+from __future__ import annotations
+
+import os
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+
+from coopgraph import paths
+from coopgraph.load import load
+from coopgraph.namespaces import ID, ONTOLOGY
+from coopgraph.reason import apply_rules, check_consistency, hermit_links
+from fixtures.ontology import data_folder
+
+COOP = rdflib.Namespace(ONTOLOGY)
+AGENCY = f"{ID}agency/"
+COOPERATES = ONTOLOGY + "cooperatesWith"
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path, monkeypatch):
+    """Each test gets its own HermiT cache, so a cached verdict never hides a run."""
+    monkeypatch.setenv("COOPGRAPH_CACHE", str(tmp_path / "cache"))
+
+
+def sample_graph(tmp_path, *extra: str):
+    return load(paths.ontology_dir(), data_folder(tmp_path, "sample.ttl", *extra))
+
+
+def has(store: ox.Store, s: str, p: str, o: str) -> bool:
+    return ox.Quad(ox.NamedNode(s), ox.NamedNode(p), ox.NamedNode(o), ox.DefaultGraph()) in store
+
+
+def test_rules_derive_a_cooperation_no_file_asserts(tmp_path):
+    graph = sample_graph(tmp_path)
+    assert not list(graph.store.quads_for_pattern(None, ox.NamedNode(COOPERATES), None))
+    added = apply_rules(graph.store)
+    assert added > 0
+    assert has(graph.store, AGENCY + "alpha", COOPERATES, AGENCY + "beta")
+    assert has(graph.store, AGENCY + "beta", COOPERATES, AGENCY + "alpha")
+    # a country party to an agreement is no agency, and nobody cooperates with itself
+    partners = {q.object.value for q in graph.store.quads_for_pattern(None, ox.NamedNode(COOPERATES), None)}
+    assert partners == {AGENCY + "alpha", AGENCY + "beta"}
+    assert apply_rules(graph.store) == 0  # a fixpoint: a second run adds nothing
+
+
+def test_rules_derive_role_shortcuts_inverses_and_superclasses(tmp_path):
+    graph = sample_graph(tmp_path)
+    apply_rules(graph.store)
+    store = graph.store
+    mechanism, accord = f"{ID}mechanism/joint-task-force", f"{ID}agreement/sample-accord"
+    assert has(store, AGENCY + "alpha", ONTOLOGY + "coLeads", mechanism)
+    assert has(store, AGENCY + "beta", ONTOLOGY + "memberOf", mechanism)
+    assert has(store, f"{ID}country/aa", ONTOLOGY + "partyTo", accord)
+    assert has(store, AGENCY + "gamma", ONTOLOGY + "signatoryTo", accord)
+    assert has(store, mechanism, ONTOLOGY + "hasParticipant", AGENCY + "alpha")
+    assert has(store, f"{ID}threat/fentanyl", ONTOLOGY + "targetedBy", mechanism)
+    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    for cls in ("TaskForce", "CoordinationMechanism", "CooperationVehicle"):
+        assert has(store, mechanism, rdf_type, ONTOLOGY + cls)
+    assert has(store, AGENCY + "alpha", rdf_type, ONTOLOGY + "Agency")
+
+
+def test_rules_and_hermit_agree_on_the_sample(tmp_path):
+    """HermiT, given only the asserted sample, infers the same links through the OWL property chains."""
+    asserted = sample_graph(tmp_path)
+    inferred = hermit_links(asserted, [COOPERATES, ONTOLOGY + "participatesIn"])
+    apply_rules(asserted.store)
+    for prop, pairs in inferred.items():
+        derived = {(q.subject.value, q.object.value)
+                   for q in asserted.store.quads_for_pattern(None, ox.NamedNode(prop), None)}
+        if prop == COOPERATES:  # the OWL chain also relates each agency to itself; the rule leaves that out
+            pairs = {(a, b) for a, b in pairs if a != b}
+        assert pairs == derived, prop
+    assert (AGENCY + "alpha", AGENCY + "beta") in inferred[COOPERATES]
+
+
+def test_shipped_graph_is_consistent_and_the_verdict_is_cached(shipped_graph):
+    first = check_consistency(shipped_graph)
+    assert first.consistent, first.clashes
+    assert not first.unsatisfiable
+    second = check_consistency(shipped_graph)
+    assert second.cached and second.consistent
+
+
+def test_disjoint_types_are_caught_and_named(tmp_path):
+    graph = sample_graph(tmp_path, "disjoint.ttl")
+    apply_rules(graph.store)
+    result = check_consistency(graph)
+    assert not result.consistent
+    assert result.entities == [AGENCY + "two-hats"]
+
+
+def test_reason_command_names_the_individual_of_an_inconsistency(tmp_path, cli):
+    data = data_folder(tmp_path, "sample.ttl", "disjoint.ttl")
+    run = cli("reason", "--data", str(data), "--out", str(tmp_path / "inferred.ttl"))
+    assert run.returncode == 1, run.stderr
+    assert "agency:two-hats" in run.stderr and "disjoint.ttl:" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert not (tmp_path / "inferred.ttl").exists()
+
+
+def test_reason_command_writes_the_inferred_triples(tmp_path, cli):
+    out = tmp_path / "out" / "inferred.ttl"
+    run = cli("reason", "--data", str(data_folder(tmp_path, "sample.ttl")), "--out", str(out))
+    assert run.returncode == 0, run.stderr
+    graph = rdflib.Graph().parse(out, format="turtle")
+    assert (rdflib.URIRef(AGENCY + "alpha"), COOP.cooperatesWith, rdflib.URIRef(AGENCY + "beta")) in graph
+
+
+def test_without_java_the_message_is_clear(tmp_path, cli, monkeypatch):
+    data = data_folder(tmp_path, "sample.ttl")
+    (tmp_path / "empty-bin").mkdir()
+    monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))  # no `java`; the CLI runs the interpreter by full path
+    run = cli("reason", "--data", str(data), "--out", str(tmp_path / "x.ttl"))
+    assert run.returncode == 2
+    assert "Java" in run.stderr and "Traceback" not in run.stderr
