@@ -27,7 +27,8 @@ def _graphs():
 graphs = _graphs()
 
 # A page may name http(s) URLs only as link targets in the data, never as something the browser loads.
-REMOTE_LOAD = re.compile(r"""<(script|link|img|iframe|embed|object|source|audio|video)\b[^>]*\b(src|href)\s*=\s*["']?\s*(https?:)?//"""
+REMOTE_LOAD = re.compile(r"""<(script|link|img|iframe|embed|object|source|audio|video)\b[^>]*"""
+                         r"""\b(src|href)\s*=\s*["']?\s*(https?:)?//"""
                          r"""|@import|url\(\s*["']?\s*(https?:)?//|@font-face""", re.IGNORECASE)
 
 
