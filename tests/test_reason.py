@@ -3,17 +3,15 @@ graph consistent, caches its verdict, and `coopgraph reason` names the individua
 
 from __future__ import annotations
 
-import os
-
 import pyoxigraph as ox
 import pytest
 import rdflib
+from fixtures.ontology import data_folder
 
 from coopgraph import paths
 from coopgraph.load import load
 from coopgraph.namespaces import ID, ONTOLOGY
 from coopgraph.reason import apply_rules, check_consistency, hermit_links
-from fixtures.ontology import data_folder
 
 COOP = rdflib.Namespace(ONTOLOGY)
 AGENCY = f"{ID}agency/"
