@@ -69,8 +69,11 @@ def target_path(data_dir: Path, kind_name: str, csv_path: Path) -> Path:
 
 
 def import_csv(csv_path: Path, kind_name: str, ontology_dir: Path, data_dir: Path,
-               dry_run: bool = False) -> ImportResult:
-    """Check every row, validate the result with the data, then write the Turtle file (unless dry_run)."""
+               dry_run: bool = False, consistency: bool = True) -> ImportResult:
+    """Check every row, validate the result with the data, then write the Turtle file (unless dry_run).
+
+    consistency=False skips the reasoner's consistency check (seconds of Java) and keeps shapes and checks.
+    """
     kind = kind_named(kind_name)
     csv_path, data_dir = Path(csv_path), Path(data_dir)
     rows, problems = read_rows(csv_path, kind)
@@ -88,7 +91,7 @@ def import_csv(csv_path: Path, kind_name: str, ontology_dir: Path, data_dir: Pat
             raise ImportRefused(csv_path, problems)
         text = to_turtle(built, csv_path, kind.name)
         (staged / target.name).write_text(text, encoding="utf-8")
-        problems.extend(_validation_problems(load(ontology_dir, staged), built))
+        problems.extend(_validation_problems(load(ontology_dir, staged), built, consistency))
         if problems:
             raise ImportRefused(csv_path, problems)
     replaced = target.exists()
@@ -222,44 +225,32 @@ def to_turtle(built: dict[int, Builder], csv_path: Path, kind_name: str) -> str:
     return turtle_prefix_block() + "\n" + header + "\n".join(blocks)
 
 
-def _validation_problems(graph: LoadedGraph, built: dict[int, Builder]) -> list[Problem]:
-    """Run the shapes and checks over data plus the new rows; keep the findings about the new subjects."""
+def _validation_problems(graph: LoadedGraph, built: dict[int, Builder], consistency: bool) -> list[Problem]:
+    """Run validate over data plus the new rows; its errors about the new subjects become row problems.
+
+    Findings about subjects that were there before are the data's own business, not this file's.
+    """
+    from coopgraph.reason import apply_rules
     from coopgraph.validate import validate
 
-    _derive(graph)
+    apply_rules(graph.store)  # the derived links the shapes and checks rely on, as `coopgraph validate` does
     row_of: dict[str, Builder] = {}
     for builder in built.values():
         for triple in builder.triples:
             row_of.setdefault(triple.subject.value, builder)
     problems = []
-    for finding in validate(graph).findings:
-        focus = str(_attribute(finding, ("focus", "focus_node", "subject", "node")) or "")
-        builder = row_of.get(focus)
+    for finding in validate(graph, consistency=consistency).errors:
+        builder = row_of.get(finding.subject)
         if builder is None:
             continue
-        path = str(_attribute(finding, ("path", "result_path", "property")) or "")
-        column = builder.column_of(path) if path else ""
-        message = str(_attribute(finding, ("message", "text", "reason")) or finding)
-        subject = "" if focus == builder.subject.value else f"{shorten(focus)}: "
-        problems.append(Problem(builder.row.line, column, f"would not validate: {subject}{message}"))
+        # Shape rules read "shape:AgencyShape/coop:parentOrganisation": the path names the column.
+        _, _, path = finding.rule.partition("/")
+        prefix, _, name = path.partition(":")
+        column = builder.column_of(PREFIXES[prefix] + name) if prefix in PREFIXES else ""
+        node = "" if finding.subject == builder.subject.value else f"{shorten(finding.subject)}: "
+        problems.append(Problem(builder.row.line, column or "(row)",
+                                f"would not validate: {node}{finding.rule}: {finding.message}"))
     return problems
-
-
-def _derive(graph: LoadedGraph) -> None:
-    """The links the shapes and checks rely on, as `coopgraph validate` derives them."""
-    try:
-        from coopgraph.reason import apply_rules
-    except ImportError:  # the rules module is optional for validation of raw shapes
-        return
-    apply_rules(graph.store)
-
-
-def _attribute(obj: object, names: tuple[str, ...]) -> object | None:
-    for name in names:
-        value = getattr(obj, name, None)
-        if value:
-            return value
-    return None
 
 
 def _outside(path: Path, staged: Path, data_dir: Path) -> Path:
