@@ -166,3 +166,43 @@ def test_every_source_is_used_and_complete(store: ox.Store) -> None:
           FILTER NOT EXISTS { ?s dcterms:title ?t ; dcterms:publisher ?p ; coop:confidence ?c } }""")
     unused = rows(store, "SELECT ?s WHERE { ?s a coop:Source . FILTER NOT EXISTS { ?x dcterms:source ?s } }")
     assert incomplete == [] and unused == []
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "area"),
+    [
+        ("0.19", "unit:percent", "place:us-northern-border"),  # S4
+        ("2.48", "unit:pound", "place:us-northern-border"),  # S5
+        ("26", "unit:kilogram", "place:us-northern-border"),  # S6
+        ("3700", "unit:kilogram", "place:us-southwest-border"),  # S7
+        ("8000", "unit:people", "place:us-northern-border"),  # S38
+        ("85", "unit:percent", "place:ontario"),  # S29
+        ("13000", "unit:count", "place:lacolle"),  # S40
+        ("47000", "unit:people", "country:ca"),  # S41
+        ("1900", "unit:count", "country:ca"),  # stolen vehicles
+        ("300000", "unit:people-per-day", "place:ca-us-border"),  # S36
+        ("19385", "unit:people", "place:swanton-sector"),  # S22
+    ],
+)
+def test_sourced_reference_figures_are_observations(store: ox.Store, value: str, unit: str, area: str) -> None:
+    n = count(store, f"""SELECT (COUNT(?o) AS ?n) WHERE {{
+        ?o a coop:Observation ; coop:value ?v ; coop:unit {unit} ; coop:refArea {area} ; dcterms:source ?s .
+        ?s coop:confidence ?c . FILTER(?v = {value} && ?c != "seed") }}""")
+    assert n == 1
+
+
+def test_partisan_figures_say_so(store: ox.Store) -> None:
+    # A figure whose only sources are partisan outlets must say so where a reader sees it.
+    unflagged = rows(store, """
+        SELECT ?o WHERE { ?o a coop:Observation .
+          FILTER NOT EXISTS { ?o dcterms:source ?s . ?s coop:confidence ?c . FILTER(!CONTAINS(?c, "partisan")) }
+          FILTER NOT EXISTS { ?o dcterms:description ?d . FILTER(CONTAINS(LCASE(STR(?d)), "partisan")) } }""")
+    assert unflagged == [], [r[0].value for r in unflagged]
+
+
+def test_secondary_and_partisan_sources_are_flagged(store: ox.Store) -> None:
+    vague = rows(store, """
+        SELECT ?s WHERE { ?s a coop:Source ; coop:confidence ?c .
+          FILTER(CONTAINS(?c, "partisan"))
+          FILTER NOT EXISTS { ?s dcterms:description ?d . FILTER(CONTAINS(LCASE(STR(?d)), "partisan")) } }""")
+    assert vague == [], [r[0].value for r in vague]
