@@ -4,6 +4,8 @@ met, and the quality checks silent on the shipped ontology and data."""
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -112,3 +114,24 @@ def test_quality_check_has_a_header(query):
 def test_quality_check_finds_nothing_in_the_shipped_graph(query, shipped_graph):
     rows = [(r["subject"].value, r["message"].value) for r in shipped_graph.store.query(query.read_text())]
     assert rows == []
+
+
+@pytest.mark.skipif(shutil.which("java") is None, reason="needs Java (the OWL API ships in HermiT.jar)")
+def test_ontology_and_shipped_data_are_in_the_owl2_dl_profile(shipped_graph, tmp_path):
+    """The OWL API's OWL 2 DL profile checker, on the ontology and on what HermiT gets (ontology + data)."""
+    import owlready2
+
+    from coopgraph.reason import _hermit_lines
+
+    hermit_jar = Path(owlready2.__file__).parent / "hermit" / "HermiT.jar"
+    checker = Path(__file__).parent / "fixtures" / "ontology" / "DLCheck.java"
+    everything = tmp_path / "all.nt"
+    everything.write_text("".join(_hermit_lines(shipped_graph.store)), encoding="utf-8")
+    ontology_only = tmp_path / "ontology.nt"
+    graph = rdflib.Graph()
+    for name in ("coopgraph.ttl", "threats.ttl", "vocab.ttl"):
+        graph.parse(paths.ontology_dir() / name, format="turtle")
+    graph.serialize(ontology_only, format="nt", encoding="utf-8")
+    run = subprocess.run(["java", "-cp", str(hermit_jar), str(checker), str(ontology_only), str(everything)],
+                         capture_output=True, text=True, timeout=120)
+    assert run.stdout.count("DL: true") == 2, run.stdout + run.stderr
