@@ -71,7 +71,8 @@ def rules_dir() -> Path:
 
 def derive(store: ox.Store, rules: Path | None = None, max_rounds: int = 20) -> list[ox.Triple]:
     """Run every rule in `rules` (default: the shipped ontology/rules) to a fixpoint; return the new triples."""
-    queries = _read_rules(rules or rules_dir())
+    folder = rules or rules_dir()
+    queries = _read_rules(folder)
     added: list[ox.Triple] = []
     for _ in range(max_rounds):
         fresh: set[ox.Triple] = set()
@@ -87,7 +88,7 @@ def derive(store: ox.Store, rules: Path | None = None, max_rounds: int = 20) -> 
             return added
         store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in fresh)
         added.extend(fresh)
-    raise CoopgraphError(f"{rules}: the rules did not reach a fixpoint in {max_rounds} rounds; "
+    raise CoopgraphError(f"{folder}: the rules did not reach a fixpoint in {max_rounds} rounds; "
                          "check for a rule that mints new nodes", INPUT_ERROR)
 
 
