@@ -1,9 +1,9 @@
 """What changed between two versions of the ontology and data: terms and facts added, removed and changed.
 
 A version is a folder (holding ontology/ and data/, or itself a data folder) or a git revision, read with
-`git archive` into a scratch folder. Both graphs are canonicalised (rdflib.compare) so blank nodes, such as
-those of SHACL property shapes, compare by their content; a changed blank node is reported under the named
-subject that holds it.
+`git archive` into a scratch folder. Subjects are compared statement by statement; a blank node (an RDF list,
+an OWL restriction, a SHACL property shape) is a value written out by its content, so it compares equal when
+its content is, and a change inside one shows under the named subject that holds it.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import json
 import subprocess
 import tarfile
 import tempfile
-from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -21,7 +20,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.compare import graph_diff, to_canonical_graph
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
 from coopgraph.errors import CoopgraphError
@@ -66,8 +64,8 @@ class DiffReport:
     new: str
     terms: list[Entry] = field(default_factory=list)
     facts: list[Entry] = field(default_factory=list)
-    triples_removed: int = 0
-    triples_added: int = 0
+    statements_removed: int = 0
+    statements_added: int = 0
 
     @property
     def empty(self) -> bool:
@@ -77,8 +75,8 @@ class DiffReport:
         return {status: sum(e.status == status for e in entries) for status in ("added", "removed", "changed")}
 
     def to_json(self) -> str:
-        body = {"old": self.old, "new": self.new, "triples": {"removed": self.triples_removed,
-                                                               "added": self.triples_added}}
+        body = {"old": self.old, "new": self.new, "statements": {"removed": self.statements_removed,
+                                                                  "added": self.statements_added}}
         for name, entries in (("terms", self.terms), ("facts", self.facts)):
             body[name] = {status: [asdict(e) for e in entries if e.status == status]
                           for status in ("added", "removed", "changed")}
@@ -86,7 +84,7 @@ class DiffReport:
 
     def to_text(self) -> str:
         lines = [f"coopgraph diff {self.old} -> {self.new}: "
-                 f"{self.triples_removed} triples removed, {self.triples_added} added"]
+                 f"{self.statements_removed} statements removed, {self.statements_added} added"]
         for name, entries in (("Terms", self.terms), ("Facts", self.facts)):
             counts = self.counts(entries)
             lines.append(f"{name}: {counts['added']} added, {counts['removed']} removed, {counts['changed']} changed")
@@ -107,55 +105,81 @@ def diff(old: Version, new: Version) -> DiffReport:
 
 
 def compare(old_graph: Graph, new_graph: Graph, old_label: str = "old", new_label: str = "new") -> DiffReport:
-    old_c, new_c = to_canonical_graph(old_graph), to_canonical_graph(new_graph)
-    _, only_old, only_new = graph_diff(old_c, new_c)
-    report = DiffReport(old_label, new_label, triples_removed=len(only_old), triples_added=len(only_new))
-    grouped: dict[URIRef | BNode, dict[str, Change]] = defaultdict(dict)
-    for graph, delta, side in ((old_c, only_old, "removed"), (new_c, only_new, "added")):
-        owners = _Owners(graph)
-        for s, p, o in delta:
-            owner, path = owners.of(s)
-            name = " / ".join(shorten(str(step)) for step in [*path, p])
-            change = grouped[owner].setdefault(name, Change(name))
-            getattr(change, side).append(_show(o))
-    old_subjects, new_subjects = set(old_c.subjects()), set(new_c.subjects())
-    for owner in sorted(grouped, key=str):
-        status = "added" if owner not in old_subjects else "removed" if owner not in new_subjects else "changed"
-        graph = new_c if status != "removed" else old_c
-        changes = [grouped[owner][name] for name in sorted(grouped[owner])]
-        for change in changes:
-            change.removed.sort()
-            change.added.sort()
-        types = set(graph.objects(owner, RDF.type))
-        entry = Entry(str(owner), shorten(str(owner)) if isinstance(owner, URIRef) else "[]", _label(graph, owner),
-                      sorted(shorten(str(t)) for t in types), status, changes)
+    """Compare two graphs subject by subject; a blank node counts as its content, written out in place.
+
+    Comparing by content rather than by rdflib.compare's canonical labels keeps an unchanged list or property
+    shape unchanged: canonical labels depend on the whole graph, so adding a shape elsewhere relabels them.
+    """
+    old_view, new_view = _Described(old_graph), _Described(new_graph)
+    report = DiffReport(old_label, new_label)
+    for owner in sorted(old_view.nodes.keys() | new_view.nodes.keys()):
+        before, after = old_view.statements(owner), new_view.statements(owner)
+        if before == after:
+            continue
+        report.statements_removed += len(before - after)
+        report.statements_added += len(after - before)
+        changes: dict[str, Change] = {}
+        for side, found in (("removed", before - after), ("added", after - before)):
+            for predicate, value in sorted(found):
+                getattr(changes.setdefault(predicate, Change(predicate)), side).append(value)
+        status = "added" if not before else "removed" if not after else "changed"
+        view = old_view if status == "removed" else new_view
+        node = view.nodes[owner]
+        types = set(view.graph.objects(node, RDF.type))
+        entry = Entry(owner, shorten(owner) if isinstance(node, URIRef) else owner, _label(view.graph, node),
+                      sorted(shorten(str(t)) for t in types), status, [changes[name] for name in sorted(changes)])
         is_term = bool(types & TERM_TYPES) or str(owner).startswith(ONTOLOGY)
         (report.terms if is_term else report.facts).append(entry)
     return report
 
 
-class _Owners:
-    """The named subject a blank node hangs from, and the predicates on the way (memoised)."""
+class _Described:
+    """Each named subject's statements as (property, value) strings, blank-node values written out by content."""
 
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
-        self.memo: dict[BNode, tuple[URIRef | BNode, list[URIRef]]] = {}
+        self.memo: dict[BNode, str] = {}
+        self.nodes: dict[str, URIRef | BNode] = {str(s): s for s in graph.subjects() if isinstance(s, URIRef)}
+        for node in graph.subjects():
+            if isinstance(node, BNode) and (None, None, node) not in graph:
+                self.nodes[self.show(node)] = node  # a blank node nobody points to: known by its content
 
-    def of(self, node: URIRef | BNode, seen: frozenset = frozenset()) -> tuple[URIRef | BNode, list[URIRef]]:
-        if not isinstance(node, BNode):
-            return node, []
-        if node in self.memo:
-            return self.memo[node]
-        found: tuple[URIRef | BNode, list[URIRef]] = (node, [])
-        for parent, predicate in sorted(self.graph.subject_predicates(node), key=str):
-            if parent in seen or parent == node:
-                continue
-            owner, path = self.of(parent, seen | {node})
-            found = (owner, [*path, predicate])
-            if isinstance(owner, URIRef):
-                break
-        self.memo[node] = found
-        return found
+    def statements(self, key: str) -> frozenset[tuple[str, str]]:
+        node = self.nodes.get(key)
+        if node is None:
+            return frozenset()
+        return frozenset((shorten(str(p)), self.show(o)) for p, o in self.graph.predicate_objects(node))
+
+    def show(self, term: object, seen: frozenset = frozenset()) -> str:
+        if not isinstance(term, BNode):
+            return _show(term)
+        if term in seen:
+            return "[ ... ]"  # a cycle through blank nodes
+        if term in self.memo:
+            return self.memo[term]
+        items = self._list(term)
+        if items is not None:
+            text = "( " + " ".join(self.show(i, seen | {term}) for i in items) + " )"
+        else:
+            parts = sorted(f"{shorten(str(p))} {self.show(o, seen | {term})}"
+                           for p, o in self.graph.predicate_objects(term))
+            text = "[ " + " ; ".join(parts) + " ]" if parts else "[]"
+        self.memo[term] = text
+        return text
+
+    def _list(self, node: BNode) -> list | None:
+        """The members of a well-formed RDF list starting at node, else None."""
+        items, seen = [], set()
+        while node != RDF.nil:
+            if not isinstance(node, BNode) or node in seen:
+                return None
+            seen.add(node)
+            first, rest = list(self.graph.objects(node, RDF.first)), list(self.graph.objects(node, RDF.rest))
+            if len(first) != 1 or len(rest) != 1 or len(set(self.graph.predicates(node))) != 2:
+                return None
+            items.append(first[0])
+            node = rest[0]
+        return items
 
 
 def _label(graph: Graph, node: URIRef | BNode) -> str:
@@ -167,8 +191,6 @@ def _label(graph: Graph, node: URIRef | BNode) -> str:
 def _show(term: object) -> str:
     if isinstance(term, URIRef):
         return shorten(str(term))
-    if isinstance(term, BNode):
-        return "[]"
     if isinstance(term, Literal):
         text = json.dumps(str(term), ensure_ascii=False)
         if term.language:
@@ -235,7 +257,7 @@ def _git_unpack(root: Path, revision: str, into: Path) -> None:
     listed = _git(root, "ls-tree", "--name-only", f"{revision}^{{commit}}", "--", "ontology", "data")
     paths = [p for p in listed.stdout.decode().split("\n") if p]
     if not paths:
-        raise CoopgraphError(f"revision {revision!r} of {root} has neither ontology/ nor data/")
+        return  # a revision before the ontology and data existed: an empty version
     archive = _git(root, "archive", "--format=tar", f"{revision}^{{commit}}", "--", *paths)
     if archive.returncode != 0:
         raise CoopgraphError(f"git archive {revision}: {archive.stderr.decode().strip()}")
