@@ -15,7 +15,8 @@ import re
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -26,7 +27,7 @@ import pyoxigraph as ox
 from coopgraph import paths
 from coopgraph.errors import FINDINGS, INPUT_ERROR, CoopgraphError
 
-CACHE_FORMAT = 1  # bump when the cached result's shape or the HermiT input conversion changes
+CACHE_FORMAT = 2  # bump when the cached result's shape or the HermiT input conversion changes
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -150,12 +151,62 @@ def check_consistency(graph: object, *, use_cache: bool = True) -> ConsistencyRe
 
 
 def _hermit_lines(store: ox.Store) -> Iterable[str]:
-    """The default graph as N-Triples lines HermiT accepts (literals outside the OWL 2 datatype map left out)."""
-    for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+    """The default graph as N-Triples lines HermiT accepts (literals outside the OWL 2 datatype map left out).
+
+    Blank nodes get labels computed from what they hold, so loading the same files again gives the same lines
+    (and the same cache key); the parser's own labels change on every load.
+    """
+    quads = list(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    label = _blank_node_labels(quads)
+    for quad in quads:
         obj = quad.object
         if isinstance(obj, ox.Literal) and not _owl2_literal(obj):
             continue
-        yield f"{quad.subject} {quad.predicate} {obj} .\n"
+        yield f"{label(quad.subject)} {quad.predicate} {label(obj)} .\n"
+
+
+def _blank_node_labels(quads: list[ox.Quad]) -> Callable[[Any], str]:
+    """A term's N-Triples form, with each blank node named from what it holds and where it is used.
+
+    OWL's RDF mapping wants every class expression and list on its own blank node, so two identical unions
+    (the domain of one property, the range of another) must keep two names: the name hashes the node's
+    content (bottom-up) and the place it hangs from (top-down).
+    """
+    outgoing: dict[str, list[ox.Quad]] = defaultdict(list)
+    incoming: dict[str, list[ox.Quad]] = defaultdict(list)
+    for quad in quads:
+        if isinstance(quad.subject, ox.BlankNode):
+            outgoing[quad.subject.value].append(quad)
+        if isinstance(quad.object, ox.BlankNode):
+            incoming[quad.object.value].append(quad)
+    contents: dict[str, str] = {}
+    names: dict[str, str] = {}
+
+    def content(node: str, visiting: frozenset[str]) -> str:
+        if node not in contents:
+            parts = sorted(
+                f"{q.predicate} " + (content(q.object.value, visiting | {node})
+                                     if isinstance(q.object, ox.BlankNode) and q.object.value not in visiting
+                                     else str(q.object))
+                for q in outgoing[node])
+            contents[node] = _digest("\n".join(parts))
+        return contents[node]
+
+    def label(term: Any, visiting: frozenset[str] = frozenset()) -> str:
+        if not isinstance(term, ox.BlankNode):
+            return str(term)
+        node = term.value
+        if node not in names:
+            places = sorted(f"{label(q.subject, visiting | {node})} {q.predicate}"
+                            for q in incoming[node] if q.subject.value not in visiting | {node})
+            names[node] = "_:h" + _digest(content(node, frozenset()) + "@" + (places[0] if places else ""))
+        return names[node]
+
+    return label
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
 def _owl2_literal(literal: ox.Literal) -> bool:
