@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import re
 import sys
-from urllib.parse import quote
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 import pyoxigraph as ox
 
