@@ -113,8 +113,15 @@ def _network(report: Report) -> str:
         )
         parts.append(f"<h3>Interactive pages (open offline)</h3><ul>{items}</ul>")
     if report.summary:
-        rows = "".join(f"<tr><th>{text(k)}</th>{_cell(v)}</tr>" for k, v in report.summary.items())
+        # Scalars in one narrow table; nested records (the bridges) as tables of their own, so wide
+        # nested tables do not push the figures out of view.
+        nested = {k: v for k, v in report.summary.items()
+                  if isinstance(v, list) and v and all(isinstance(item, dict) for item in v)}
+        rows = "".join(f"<tr><th>{text(k)}</th>{_cell(v)}</tr>" for k, v in report.summary.items()
+                       if k not in nested)
         parts.append(f"<h3>Summary</h3><table>{rows}</table>")
+        for key, records in nested.items():
+            parts.append(f"<h3>{text(key.replace('_', ' ').capitalize())}</h3>{_frame_table(pd.DataFrame(records))}")
     for caption, href in report.plots:
         parts.append(f'<h3>{text(caption)}</h3><img src="{text(href)}" alt="{text(caption)}">')
     for caption, frame, csv in (("Agency metrics", report.metrics, "metrics.csv"),
