@@ -29,11 +29,14 @@ def graph_options(function: F) -> F:
 
 def open_graph(ontology_dir: Path | None, data_dir: Path | None, rules: bool = True) -> LoadedGraph:
     """Load both folders and, unless told not to, derive the shortcut links the queries rely on."""
-    graph = load(ontology_dir or paths.ontology_dir(), data_dir or paths.data_dir())
+    ontology_dir = ontology_dir or paths.ontology_dir()
+    graph = load(ontology_dir, data_dir or paths.data_dir())
     if rules:
         from coopgraph.reason import apply_rules
 
-        apply_rules(graph.store)
+        # The rules belong to the ontology they derive for: a custom --ontology brings its own rules/.
+        own_rules = ontology_dir / "rules"
+        apply_rules(graph.store, own_rules if own_rules.is_dir() else None)
     return graph
 
 
