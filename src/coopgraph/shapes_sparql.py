@@ -70,6 +70,8 @@ class Check:
     severity: str
     message: str
     query: str
+    # A cheaper query over the path's triples alone (no focus nodes): when it has no rows, neither has `query`.
+    prefilter: str | None = None
 
 
 @dataclass
@@ -114,6 +116,8 @@ def validate_store(store: ox.Store, shapes: Iterable[Path] | rdflib.Graph,
     compiled = compiled or compile_shapes(graph, store)
     found: set[Violation] = set()
     for check in compiled.checks:
+        if check.prefilter is not None and not any(True for _ in store.query(check.prefilter)):
+            continue
         for solution in store.query(check.query):
             value = solution["value"] if _has(solution, "value") else None
             found.add(Violation(
@@ -204,11 +208,29 @@ def _compile_constraints(shapes: rdflib.Graph, shape: rdflib.term.Node, path: st
     values = f"?focus {path} ?value ." if path else "BIND(?focus AS ?value)"
     distinct_focus = f"{{ SELECT DISTINCT ?focus WHERE {{ {focus} }} }}"
 
-    def add(component: str, query: str, default: str) -> None:
-        compiled.checks.append(Check(node_shape, path_text, component, severity, message or default, query))
+    def add(component: str, query: str, default: str, prefilter: str | None = None) -> None:
+        compiled.checks.append(Check(node_shape, path_text, component, severity, message or default, query,
+                                     prefilter))
 
-    def value_check(component: str, bad: str, default: str) -> None:
-        add(component, f"SELECT DISTINCT ?focus ?value WHERE {{ {focus} {values} FILTER({bad}) }}", default)
+    def value_check(component: str, bad: str, default: str, instance_of: list[str] | None = None) -> None:
+        """Values for which `bad` holds (or, with `instance_of`, values that are not instances of those classes)."""
+        # Whether a value is bad does not depend on its focus node: look for bad values among the path's
+        # distinct objects first (a scan of one predicate), and join with the focus nodes only if there are any.
+        prefilter = None
+        if path:
+            triple = f"?value {path[1:]} ?anySubject ." if path.startswith("^") else f"?anySubject {path} ?value ."
+            distinct = f"{{ SELECT DISTINCT ?value WHERE {{ {triple} }} }}"
+            if instance_of is not None:
+                # MINUS, not FILTER NOT EXISTS: Oxigraph 0.5 runs the latter 100x slower here once the store has
+                # had triples inserted (0.86 s against 0.005 s on 1M triples).
+                prefilter = f"SELECT ?value WHERE {{ {distinct} MINUS {{ {_instance(instance_of)} }} }} LIMIT 1"
+            else:
+                prefilter = f"SELECT ?value WHERE {{ {distinct} FILTER({bad}) }} LIMIT 1"
+        if instance_of is not None:
+            query = f"SELECT DISTINCT ?focus ?value WHERE {{ {focus} {values} MINUS {{ {_instance(instance_of)} }} }}"
+        else:
+            query = f"SELECT DISTINCT ?focus ?value WHERE {{ {focus} {values} FILTER({bad}) }}"
+        add(component, query, default, prefilter)
 
     for predicate, obj in sorted(shapes.predicate_objects(shape), key=lambda po: (str(po[0]), str(po[1]))):
         if predicate in _KNOWN:
@@ -229,7 +251,7 @@ def _compile_constraints(shapes: rdflib.Graph, shape: rdflib.term.Node, path: st
         elif predicate == SH.datatype:
             value_check("DatatypeConstraintComponent", f"!({_datatype_ok(str(obj))})", f"values must be {_name(obj)}")
         elif predicate == SH["class"]:
-            value_check("ClassConstraintComponent", _not_instance(closure(str(obj))), f"values must be {_name(obj)}")
+            value_check("ClassConstraintComponent", "", f"values must be {_name(obj)}", closure(str(obj)))
         elif predicate == SH.nodeKind and obj in _NODE_KINDS:
             value_check("NodeKindConstraintComponent", f"!({_NODE_KINDS[obj]})", f"values must be {_name(obj)}")
         elif predicate == SH["in"]:
@@ -256,23 +278,25 @@ def _compile_constraints(shapes: rdflib.Graph, shape: rdflib.term.Node, path: st
             value_check(_local(predicate)[0].upper() + _local(predicate)[1:] + "ConstraintComponent",
                         f"isBlank(?value) || !(STRLEN(STR(?value)) {op} {int(obj)})", f"length out of range ({obj})")
         elif predicate == SH["or"]:
-            bad = _or_check(shapes, obj, closure)
-            if bad is None:
+            alternatives = _or_check(shapes, obj, closure)
+            if alternatives is None:
                 compiled.unsupported.append(f"{_name(shape)}: sh:or other than all-datatype or all-class members")
+            elif isinstance(alternatives, list):
+                value_check("OrConstraintComponent", "", "values must match one of the alternatives", alternatives)
             else:
-                value_check("OrConstraintComponent", bad, "values must match one of the alternatives")
+                value_check("OrConstraintComponent", alternatives, "values must match one of the alternatives")
         else:
             compiled.unsupported.append(f"{_name(shape)}: {_name(predicate)}")
 
 
-def _or_check(shapes: rdflib.Graph, head: rdflib.term.Node, closure: _SubclassClosure) -> str | None:
+def _or_check(shapes: rdflib.Graph, head: rdflib.term.Node, closure: _SubclassClosure) -> str | list[str] | None:
+    """The filter for an sh:or of datatypes, the classes of an sh:or of classes, or None for anything else."""
     members = list(Collection(shapes, head))
     described = [dict(shapes.predicate_objects(m)) for m in members]
     if described and all(set(d) == {SH.datatype} for d in described):
         return "!(" + " || ".join(_datatype_ok(str(d[SH.datatype])) for d in described) + ")"
     if described and all(set(d) == {SH["class"]} for d in described):
-        classes = sorted({c for d in described for c in closure(str(d[SH["class"]]))})
-        return _not_instance(classes)
+        return sorted({c for d in described for c in closure(str(d[SH["class"]]))})
     return None
 
 
@@ -286,8 +310,9 @@ def _datatype_ok(datatype: str) -> str:
     return f"({ok})"
 
 
-def _not_instance(classes: list[str]) -> str:
-    return f"NOT EXISTS {{ VALUES ?valueType {{ {' '.join(_iri(c) for c in classes)} }} ?value a ?valueType }}"
+def _instance(classes: list[str]) -> str:
+    return f"VALUES ?valueType {{ {' '.join(_iri(c) for c in classes)} }} ?value a ?valueType"
+
 
 
 # --- terms --------------------------------------------------------------------------------------------------
