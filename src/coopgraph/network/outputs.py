@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from coopgraph.load import LoadedGraph
 
 TOP_BROKERS = 3
-MAX_WHAT_IF = 100  # a synthetic graph can have thousands of articulation points; the report needs the main ones
+MAX_WHAT_IF = 25  # a synthetic graph can have hundreds of articulation points; the report needs the main ones
 
 
 def write_outputs(graph: LoadedGraph, folder: Path, projection: str = "collaboration",
