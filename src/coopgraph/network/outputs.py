@@ -11,7 +11,7 @@ import pandas as pd
 
 from coopgraph.network.exchange import write_gexf, write_graphml
 from coopgraph.network.metrics import agency_metrics, network_summary
-from coopgraph.network.projections import SEPARATOR, NetworkRows
+from coopgraph.network.projections import SEPARATOR, rows_for
 from coopgraph.network.projections import projection as make_projection
 from coopgraph.network.timeline import timeline
 from coopgraph.network.whatif import what_if
@@ -31,7 +31,7 @@ def write_outputs(graph: LoadedGraph, folder: Path, projection: str = "collabora
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    rows = NetworkRows(graph.store)
+    rows = rows_for(graph)
     G = make_projection(rows, projection, year)  # noqa: N806
     metrics = agency_metrics(G)
     summary = network_summary(G)
