@@ -87,7 +87,7 @@ class LoadedGraph:
         return graph
 
 
-def rdf_files(folder: Path) -> list[Path]:
+def rdf_files(folder: Path, suffixes: tuple[str, ...] = tuple(FORMATS)) -> list[Path]:
     """Every RDF file under folder (by extension), in a stable order; refuses links that lead outside it."""
     folder = Path(folder)
     if not folder.is_dir():
@@ -102,7 +102,7 @@ def rdf_files(folder: Path) -> list[Path]:
                 _inside(here / name, root)
         for name in names:
             path = here / name
-            if path.suffix.lower() not in FORMATS:
+            if path.suffix.lower() not in suffixes:
                 continue
             if path.is_symlink():
                 _inside(path, root)
@@ -114,8 +114,8 @@ def rdf_files(folder: Path) -> list[Path]:
 
 
 def turtle_files(folder: Path) -> list[Path]:
-    """Kept for callers of the first version: every RDF file the loader reads under folder."""
-    return rdf_files(folder)
+    """Every Turtle file under folder, with the same checks (for tools that read Turtle only, such as rdflib)."""
+    return rdf_files(folder, (".ttl",))
 
 
 def load(ontology_dir: Path, data_dir: Path, store: ox.Store | None = None) -> LoadedGraph:
