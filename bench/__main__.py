@@ -27,6 +27,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--work", type=Path, help="folder for synthetic data and scratch files (default: a temp dir)")
     parser.add_argument("--ontology", type=Path, default=ROOT / "ontology")
+    parser.add_argument("--query-cap", type=float, default=60.0,
+                        help="seconds per coopgraph query run before the kill (reported as a lower bound)")
     parser.add_argument("--rdflib-cap", type=float, default=20.0, help="seconds per rdflib query before the kill")
     parser.add_argument("--rdflib-budget", type=float, default=240.0,
                         help="seconds of rdflib queries per size; later queries are reported as skipped")
@@ -69,6 +71,7 @@ def measure(triples: int, args: argparse.Namespace, work: Path) -> dict[str, Any
     synth = generate(folder / "data", triples, seed=args.seed, ontology_dir=args.ontology)
     spec = {"data": str(folder / "data"), "ontology": str(args.ontology), "work": str(folder),
             "samples": synth.samples, "repeat_under_s": 1.0, "rdflib_cap_s": args.rdflib_cap,
+            "query_cap_s": args.query_cap,
             "rdflib_budget_s": args.rdflib_budget, "full_validation_max": args.full_validation_max}
     (folder / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
     run: dict[str, Any] = {"requested_triples": triples, "synth_s": round(time.perf_counter() - started, 2)}

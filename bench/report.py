@@ -11,30 +11,41 @@ TARGETS = {
 }
 
 
+RATIO_FLOOR_S = 0.01
+
+
 def _s(value: float | None, digits: int = 3) -> str:
     return "-" if value is None else f"{value:.{digits}f}"
 
 
 def query_summary(run: dict[str, Any]) -> dict[str, Any]:
     """Median and max seconds, the median select()/direct ratio and the median speed-up over rdflib."""
-    timed = [q for q in run.get("queries", []) if q.get("coopgraph_s") is not None]
+    timed = [q for q in run.get("queries", []) if _ours(q) is not None]
     if not timed:
         return {}
-    ours = [q["coopgraph_s"] for q in timed]
-    ratios = [q["coopgraph_s"] / q["pyoxigraph_s"] for q in timed if q["pyoxigraph_s"] > 0]
+    ours = [_ours(q) for q in timed]
+    # Below the noise floor (a few ms on a shared machine) the ratio says nothing about the wrapper.
+    ratios = [q["coopgraph_s"] / q["pyoxigraph_s"] for q in timed
+              if q.get("coopgraph_s") is not None and (q.get("pyoxigraph_s") or 0) >= RATIO_FLOOR_S]
     speedups = []
     for q in timed:
         other = q.get("rdflib_s") if q.get("rdflib_s") is not None else q.get("rdflib_capped_s")
-        if other is not None:
+        if other is not None and q.get("coopgraph_s") is not None:
             speedups.append(other / max(q["coopgraph_s"], 1e-4))
     return {
         "median_s": statistics.median(ours), "max_s": max(ours),
-        "max_name": max(timed, key=lambda q: q["coopgraph_s"])["name"],
+        "max_name": max(timed, key=_ours)["name"],
+        "ours_capped": sum(1 for q in timed if q.get("coopgraph_s") is None),
         "median_ratio": statistics.median(ratios) if ratios else None,
         "max_ratio": max(ratios) if ratios else None,
         "median_speedup": statistics.median(speedups) if speedups else None,
         "capped": sum(1 for q in timed if q.get("rdflib_capped_s") is not None),
     }
+
+
+def _ours(query: dict[str, Any]) -> float | None:
+    """coopgraph's seconds for a query, or its cap when it was killed there (a lower bound)."""
+    return query.get("coopgraph_s") if query.get("coopgraph_s") is not None else query.get("capped_s")
 
 
 def _stage(run: dict[str, Any], name: str) -> str:
@@ -71,7 +82,7 @@ def markdown(result: dict[str, Any]) -> str:
         "",
         "| triples | load | rdflib load | peak RSS after load | peak RSS | rdflib peak RSS | rules | "
         "validation (SPARQL shapes) | quality checks | full validate | metrics | page | query median | query max "
-        "| select/direct (median, max) | speed-up over rdflib (median) |",
+        "| select/direct (median, max over 10 ms) | speed-up over rdflib (median) |",
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
         "| ---: |",
     ]
@@ -87,7 +98,7 @@ def markdown(result: dict[str, Any]) -> str:
             f"{_s(rdf.get('peak_rss_mb'), 0)} | {_stage(run, 'reason_rules')} | "
             f"{_stage(run, 'validate_shapes_sparql')} | {_stage(run, 'quality_checks')} | "
             f"{_stage(run, 'validate_full')} | {_stage(run, 'agency_metrics')} | {_stage(run, 'viz_page')} | "
-            f"{_s(q.get('median_s'))} | {_s(q.get('max_s'))} | "
+            f"{_s(q.get('median_s'))} | {'>= ' if q.get('ours_capped') else ''}{_s(q.get('max_s'))} | "
             f"{_s(q.get('median_ratio'), 2)}x, {_s(q.get('max_ratio'), 2)}x | "
             f"{bound}{_s(speed, 0)}x |"
         )
@@ -106,11 +117,16 @@ def markdown(result: dict[str, Any]) -> str:
             else:
                 rdf = q.get("skipped") or ("error" if q.get("rdflib_error") else "-")
                 other = None
-            ratio = q["coopgraph_s"] / q["pyoxigraph_s"] if q["pyoxigraph_s"] else None
+            if q.get("coopgraph_s") is None:
+                cap = f">= {q.get('capped_s', 0):.0f} (killed)"
+                direct = cap if q.get("pyoxigraph_s") is None else f"{q['pyoxigraph_s']:.4f}"
+                lines.append(f"| {q['name']} | - | {direct} | {cap} | - | {rdf} | - |")
+                continue
+            ratio = q["coopgraph_s"] / q["pyoxigraph_s"] if q.get("pyoxigraph_s") else None
             speed = "-" if other is None else (">= " if q.get("rdflib_capped_s") else "") + \
                 f"{other / max(q['coopgraph_s'], 1e-4):.0f}x"
-            lines.append(f"| {q['name']} | {q['rows']:,} | {q['pyoxigraph_s']:.4f} | {q['coopgraph_s']:.4f} | "
-                         f"{_s(ratio, 2)} | {rdf} | {speed} |")
+            lines.append(f"| {q['name']} | {q.get('rows', 0):,} | {_s(q.get('pyoxigraph_s'), 4)} | "
+                         f"{q['coopgraph_s']:.4f} | {_s(ratio, 2)} | {rdf} | {speed} |")
         stages = run.get("stages", {})
         if stages:
             lines += ["", "Stages: " + "; ".join(
@@ -146,8 +162,12 @@ def targets(result: dict[str, Any]) -> list[str]:
         check("peak memory after load", run.get("load_peak_rss_mb"), TARGETS["peak_rss_mb"], " MB"),
         check("peak memory, whole run", run.get("peak_rss_mb"), TARGETS["peak_rss_mb"], " MB"),
         check("query median", q.get("median_s"), TARGETS["query_median_s"]),
-        check(f"query max ({q.get('max_name', '-')})", q.get("max_s"), TARGETS["query_max_s"]),
-        check("select()/direct, worst query", q.get("max_ratio"), TARGETS["select_ratio"], "x"),
+        check(f"query max ({q.get('max_name', '-')}"
+              + (", killed at the cap: a lower bound)" if q.get("ours_capped") else ")"),
+              q.get("max_s"), TARGETS["query_max_s"]),
+        check("select()/direct, median", q.get("median_ratio"), TARGETS["select_ratio"], "x"),
+        check(f"select()/direct, worst query of those over {RATIO_FLOOR_S * 1000:.0f} ms", q.get("max_ratio"),
+              TARGETS["select_ratio"], "x"),
         check("speed-up over rdflib, median (a lower bound when capped)", q.get("median_speedup"),
               TARGETS["rdflib_speedup"], "x", above=True),
         check("validation (SPARQL shapes + quality checks)", validation, TARGETS["validation_s"]),

@@ -22,9 +22,15 @@ class Stage:
         return asdict(self)
 
 
-def peak_rss_mb() -> float:
-    """Peak resident memory of this process so far (ru_maxrss is KiB on Linux, bytes on macOS)."""
+def peak_rss_mb(children: bool = False) -> float:
+    """Peak resident memory so far (ru_maxrss is KiB on Linux, bytes on macOS).
+
+    With `children`, the larger of this process's and its largest forked child's: a child forked to run one query
+    holds the parent's pages plus the query's own, so its peak is what the process would have reached.
+    """
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    if children:
+        peak = max(peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
     return round(peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024, 1)
 
 
