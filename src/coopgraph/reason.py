@@ -129,6 +129,9 @@ class ConsistencyResult:
     cached: bool = False
 
 
+_OWL_IMPORTS = "http://www.w3.org/2002/07/owl#imports"
+
+
 def cache_dir() -> Path:
     return Path(os.environ.get("COOPGRAPH_CACHE") or Path.home() / ".cache" / "coopgraph")
 
@@ -162,6 +165,8 @@ def _hermit_lines(store: ox.Store) -> Iterable[str]:
         obj = quad.object
         if isinstance(obj, ox.Literal) and not _owl2_literal(obj):
             continue
+        if quad.predicate.value == _OWL_IMPORTS:
+            continue  # owlready2 would fetch the imported IRI: nothing is read from the network
         yield f"{label(quad.subject)} {quad.predicate} {label(obj)} .\n"
 
 
@@ -182,27 +187,49 @@ def _blank_node_labels(quads: list[ox.Quad]) -> Callable[[Any], str]:
     contents: dict[str, str] = {}
     names: dict[str, str] = {}
 
-    def content(node: str, visiting: frozenset[str]) -> str:
-        if node not in contents:
-            parts = sorted(
-                f"{q.predicate} " + (content(q.object.value, visiting | {node})
-                                     if isinstance(q.object, ox.BlankNode) and q.object.value not in visiting
-                                     else str(q.object))
-                for q in outgoing[node])
-            contents[node] = _digest("\n".join(parts))
-        return contents[node]
+    # Both walks use an explicit stack: blank nodes may nest thousands of levels deep (no recursion limit).
+    def content(root: str) -> str:
+        """Hash of what a blank node holds, its blank children's contents included (bottom-up)."""
+        _post_order(root, lambda node: [q.object.value for q in outgoing[node] if isinstance(q.object, ox.BlankNode)],
+                    contents, lambda node: _digest("\n".join(sorted(
+                        f"{q.predicate} " + (contents[q.object.value] if isinstance(q.object, ox.BlankNode)
+                                             and q.object.value in contents else str(q.object))
+                        for q in outgoing[node]))))
+        return contents[root]
 
-    def label(term: Any, visiting: frozenset[str] = frozenset()) -> str:
+    def name(node: str) -> str:
+        places = sorted(f"{names[q.subject.value] if isinstance(q.subject, ox.BlankNode) else q.subject} "
+                        f"{q.predicate}" for q in incoming[node]
+                        if not isinstance(q.subject, ox.BlankNode) or q.subject.value in names)
+        return "_:h" + _digest(content(node) + "@" + (places[0] if places else ""))
+
+    def label(term: Any) -> str:
+        """N-Triples form; a blank node is named by its content and the place it hangs from (top-down)."""
         if not isinstance(term, ox.BlankNode):
             return str(term)
-        node = term.value
-        if node not in names:
-            places = sorted(f"{label(q.subject, visiting | {node})} {q.predicate}"
-                            for q in incoming[node] if q.subject.value not in visiting | {node})
-            names[node] = "_:h" + _digest(content(node, frozenset()) + "@" + (places[0] if places else ""))
-        return names[node]
+        _post_order(term.value, lambda node: [q.subject.value for q in incoming[node]
+                                              if isinstance(q.subject, ox.BlankNode)], names, name)
+        return names[term.value]
 
     return label
+
+
+def _post_order(root: str, children: Callable[[str], list[str]], done: dict[str, str],
+                finish: Callable[[str], str]) -> None:
+    """Fill done[node] = finish(node) for root and what it depends on, dependencies first; cycles are cut."""
+    stack: list[tuple[str, bool]] = [(root, False)]
+    on_path: set[str] = set()
+    while stack:
+        node, expanded = stack.pop()
+        if node in done:
+            continue
+        if expanded:
+            done[node] = finish(node)
+            on_path.discard(node)
+        elif node not in on_path:
+            on_path.add(node)
+            stack.append((node, True))
+            stack.extend((child, False) for child in children(node) if child not in done and child not in on_path)
 
 
 def _digest(text: str) -> str:
