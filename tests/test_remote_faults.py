@@ -148,10 +148,6 @@ def test_query_at_a_slow_endpoint_hits_the_timeout(slow):
     assert len(slow.requests) == 1, "a timed-out query is not sent again"
 
 
-@pytest.mark.xfail(reason="push.py reuses remote.with_retries, whose timeout message says 'raise --timeout or narrow "
-                          "the query' and not that the store may or may not have stored the graph (fix: give "
-                          "with_retries a timeout_message, and in push say 'no answer within N s: the graph may or "
-                          "may not be stored; push again (PUT replaces, so a repeat is safe)')", strict=False)
 def test_push_to_a_slow_store_says_the_outcome_is_unknown(slow, graph_file):
     result = _run("push", "--endpoint", f"{slow.url}/store", "--file", str(graph_file), "--timeout", "1")
     assert "pushed" not in result.stdout

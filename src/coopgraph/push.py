@@ -63,8 +63,12 @@ def push(body: bytes, endpoint: str, graph: str | None = None, append: bool = Fa
             return response.status
 
     # POST is not idempotent: a retry after a cut-off upload could add the triples twice.
+    # An upload that timed out may or may not have been stored: say so, never "done".
+    unknown = ("the graph may or may not be stored; "
+               + ("check the store before pushing again (POST appends)" if append
+                  else "push again (PUT replaces, so a repeat is safe)"))
     status = with_retries(attempt, url, "push", timeout, retries, backoff,
-                          retryable=is_refused if append else is_connection_error)
+                          retryable=is_refused if append else is_connection_error, timeout_hint=unknown)
     if status in DONE:
         return PushResult(url, status, len(body), True)
     if status == 202:

@@ -166,7 +166,8 @@ def select(endpoint: str, query: str, bindings: Mapping[str, Term] | None = None
 
 
 def with_retries(action: Callable[[], T], url: str, source: str, timeout: float, retries: int = RETRIES,
-                 backoff: float = BACKOFF, retryable: Callable[[BaseException], bool] | None = None) -> T:
+                 backoff: float = BACKOFF, retryable: Callable[[BaseException], bool] | None = None,
+                 timeout_hint: str = "raise --timeout or narrow the query") -> T:
     """Run action; retry connection errors with backoff; turn every failure into a one-line CoopgraphError."""
     retryable = retryable or is_connection_error
     for attempt in range(retries + 1):
@@ -176,8 +177,8 @@ def with_retries(action: Callable[[], T], url: str, source: str, timeout: float,
             raise
         except Exception as error:  # noqa: BLE001 - classified below, never shown as a traceback
             if is_timeout(error):
-                raise CoopgraphError(f"{source}: {url} did not answer within {timeout:g} s; "
-                                     "raise --timeout or narrow the query", LIMIT_ERROR) from None
+                raise CoopgraphError(f"{source}: {url} did not answer within {timeout:g} s; {timeout_hint}",
+                                     LIMIT_ERROR) from None
             if retryable(error) and attempt < retries:
                 time.sleep(backoff * 2**attempt)
                 continue
