@@ -10,6 +10,7 @@ FINDINGS = 1  # the input was read but breaks a rule (validation violations, inc
 INPUT_ERROR = 2  # the input could not be read (syntax error, missing file, bad option value)
 REMOTE_ERROR = 3  # a remote endpoint was down or answered an error
 LIMIT_ERROR = 4  # a query hit its timeout or row cap
+INTERNAL_ERROR = 70  # a bug of ours (EX_SOFTWARE): reported in one line, traceback with COOPGRAPH_DEBUG=1
 
 
 class CoopgraphError(Exception):

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import os
 import sys
 
 import click
 
 from coopgraph import __version__
-from coopgraph.errors import CoopgraphError
+from coopgraph.errors import INTERNAL_ERROR, CoopgraphError
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "build": ("coopgraph.cli.build", "Load, validate, query and analyse; write the report to --out."),
@@ -59,7 +60,7 @@ def cli() -> None:
     """coopgraph: a knowledge graph of bilateral security cooperation.
 
     Exit codes: 0 ok; 1 findings (validation violations, inconsistency); 2 input unreadable;
-    3 remote endpoint error; 4 a limit was hit (timeout, row cap).
+    3 remote endpoint error; 4 a limit was hit (timeout, row cap); 70 internal error.
     """
 
 
@@ -81,3 +82,12 @@ def main() -> None:
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
+    except MemoryError:
+        click.echo("error: out of memory; try a smaller input or a machine with more memory", err=True)
+        sys.exit(INTERNAL_ERROR)
+    except Exception as error:  # noqa: BLE001 - a bug of ours: one line for people, the traceback on request
+        if os.environ.get("COOPGRAPH_DEBUG"):
+            raise
+        click.echo(f"error: internal error: {type(error).__name__}: {error}; rerun with COOPGRAPH_DEBUG=1 to see "
+                   "where, and report it", err=True)
+        sys.exit(INTERNAL_ERROR)
