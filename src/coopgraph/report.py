@@ -94,17 +94,13 @@ def build(graph: LoadedGraph, out: Path, progress: object | None = None) -> Buil
 
 def _network(graph: LoadedGraph, staging: Path, page: Any, step: Callable[[str], None]) -> None:
     """network/ from the network module, pages/ and plots/ from viz; fills the report's network section."""
+    from coopgraph import network
     from coopgraph.viz import index_page, plots
     from coopgraph.viz.page import write_page
 
-    network = _network_module()
-    if network is None:
-        page.notes.append("Network analysis is not available in this installation (coopgraph.network is missing "
-                          "projection or write_outputs); the network section is empty.")
-        return
-
     step("analysing the network")
-    files = {Path(p).name: Path(p) for p in network.write_outputs(graph, staging / "network").values()}
+    rows = network.NetworkRows(graph.store)  # the projection queries run once for every projection below
+    files = {Path(p).name: Path(p) for p in network.write_outputs(rows, staging / "network").values()}
     page.network_files = {name: _relative(path, staging) for name, path in sorted(files.items())}
     page.metrics = _read_csv(files.get("metrics.csv"))
     page.timeline = _read_csv(files.get("timeline.csv"))
@@ -115,7 +111,7 @@ def _network(graph: LoadedGraph, staging: Path, page: Any, step: Callable[[str],
     step("drawing the network pages")
     (staging / "pages").mkdir()
     for name, title in PROJECTION_TITLES.items():
-        projected = network.projection(graph, name)
+        projected = network.projection(rows, name)
         info = write_page(projected, staging / "pages" / f"{name}.html", title,
                           note=f"{projected.number_of_nodes()} nodes, {projected.number_of_edges()} links. "
                                "Colour: country; shape: type; size: PageRank; width: weight.")
@@ -128,15 +124,6 @@ def _network(graph: LoadedGraph, staging: Path, page: Any, step: Callable[[str],
                                             "metrics.png")):
         if frame is not None and draw(frame, staging / "plots" / filename):
             page.plots.append((caption, f"plots/{filename}"))
-
-
-def _network_module() -> Any | None:
-    try:
-        import coopgraph.network as network
-    except ImportError:
-        return None
-    needed = ("projection", "write_outputs")
-    return network if all(hasattr(network, name) for name in needed) else None
 
 
 def _read_csv(path: Path | None) -> pd.DataFrame | None:

@@ -11,7 +11,7 @@ import pandas as pd
 
 from coopgraph.network.exchange import write_gexf, write_graphml
 from coopgraph.network.metrics import agency_metrics, network_summary
-from coopgraph.network.projections import SEPARATOR, rows_for
+from coopgraph.network.projections import SEPARATOR, NetworkRows, rows_for
 from coopgraph.network.projections import projection as make_projection
 from coopgraph.network.timeline import timeline
 from coopgraph.network.whatif import what_if
@@ -23,7 +23,7 @@ TOP_BROKERS = 3
 MAX_WHAT_IF = 25  # a synthetic graph can have hundreds of articulation points; the report needs the main ones
 
 
-def write_outputs(graph: LoadedGraph, folder: Path, projection: str = "collaboration",
+def write_outputs(graph: LoadedGraph | NetworkRows, folder: Path, projection: str = "collaboration",
                   year: int | None = None) -> dict[str, Path]:
     """Write metrics.csv, timeline.csv, whatif.csv, summary.json, <projection>.gexf and <projection>.graphml.
 

@@ -11,7 +11,6 @@ same order) and `cross_border` (the tie spans more than one country).
 
 from __future__ import annotations
 
-import contextlib
 import json
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -46,7 +45,6 @@ class NetworkRows:
     """The query results the projections are built from, each query run once (a timeline reuses them)."""
 
     store: ox.Store
-    size: int = -1  # len(store) when the rows were made, to notice a changed store
     _tables: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     def table(self, key: str) -> pd.DataFrame:
@@ -69,20 +67,10 @@ class NetworkRows:
 
 
 def rows_for(source: ox.Store | LoadedGraph | NetworkRows) -> NetworkRows:
-    """The rows for a store; a LoadedGraph keeps them, so a build's several projections query once."""
+    """The query rows behind the projections; pass a NetworkRows around to query once for several projections."""
     if isinstance(source, NetworkRows):
         return source
-    store = getattr(source, "store", None)
-    if store is None:
-        return NetworkRows(source)
-    size = len(store)
-    cached = getattr(source, "_network_rows", None)
-    if isinstance(cached, NetworkRows) and cached.size == size:  # a changed store gets fresh rows
-        return cached
-    rows = NetworkRows(store, size=size)
-    with contextlib.suppress(AttributeError):  # an object that takes no new attributes: no cache
-        source._network_rows = rows
-    return rows
+    return NetworkRows(getattr(source, "store", source))
 
 
 def projection(store: ox.Store | LoadedGraph | NetworkRows, name: str, year: int | None = None) -> nx.Graph:
