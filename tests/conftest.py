@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from coopgraph import paths
-from coopgraph.cli.options import open_graph
+from coopgraph.graph import open_graph
 from coopgraph.load import LoadedGraph
 
 REPO = Path(__file__).resolve().parent.parent

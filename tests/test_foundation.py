@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from coopgraph import catalogue, paths
+from coopgraph.cli import COMMANDS
 from coopgraph.errors import InputError
 from coopgraph.load import load
 from coopgraph.namespaces import PREFIXES, turtle_prefix_block
@@ -23,7 +24,7 @@ def test_version_and_help(cli):
         assert name in result.stdout
 
 
-@pytest.mark.parametrize("command", ["build", "validate", "query", "queries", "info"])
+@pytest.mark.parametrize("command", sorted(COMMANDS))
 def test_every_command_has_help(cli, command):
     result = cli(command, "--help")
     assert result.returncode == 0, result.stderr

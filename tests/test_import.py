@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from coopgraph import catalogue, paths
-from coopgraph.cli.options import open_graph
+from coopgraph.graph import open_graph
 from coopgraph.importer import KINDS, ImportRefused, import_csv, read_rows, template
 from coopgraph.load import load
 from coopgraph.store import select

@@ -8,8 +8,8 @@ import networkx as nx
 import pyoxigraph as ox
 import pytest
 
-from coopgraph.cli.options import open_graph
 from coopgraph.errors import CoopgraphError
+from coopgraph.graph import open_graph
 from coopgraph.network import projection, write_gexf, write_graphml
 from coopgraph.network.exchange import exchange_safe, export_rdf
 

@@ -9,7 +9,7 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from coopgraph.cli.options import open_graph
+from coopgraph.graph import open_graph
 from coopgraph.network import timeline, write_outputs
 
 FIXTURE = Path(__file__).parent / "fixtures" / "network" / "data"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from coopgraph import catalogue
-from coopgraph.cli.options import open_graph
 from coopgraph.errors import CoopgraphError
+from coopgraph.graph import open_graph
 from coopgraph.load import LoadedGraph
 from coopgraph.network import PROJECTIONS, projection
 from coopgraph.store import select

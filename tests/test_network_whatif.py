@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from coopgraph.cli.options import open_graph
 from coopgraph.errors import CoopgraphError
+from coopgraph.graph import open_graph
 from coopgraph.network import projection, what_if
 
 FIXTURE = Path(__file__).parent / "fixtures" / "network" / "data"

@@ -9,7 +9,7 @@ import pytest
 from fixtures.ontology import data_folder
 
 from coopgraph import paths
-from coopgraph.cli.options import open_graph
+from coopgraph.graph import open_graph
 from coopgraph.validate import validate
 
 LINE = re.compile(r"^(\S+:\d+|-): \S+: \S+: .+$")

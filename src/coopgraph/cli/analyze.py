@@ -10,7 +10,8 @@ from typing import Any
 import click
 import pandas as pd
 
-from coopgraph.cli.options import format_option, graph_options, open_graph
+from coopgraph.cli.options import format_option, graph_options
+from coopgraph.graph import open_graph
 
 # The columns a person reads first; --format csv and json carry every column.
 TABLE_COLUMNS = ["label", "country", "degree", "weighted_degree", "betweenness", "pagerank", "community",

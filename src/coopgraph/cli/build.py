@@ -8,8 +8,9 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from coopgraph.cli.options import graph_options, open_graph
+from coopgraph.cli.options import graph_options
 from coopgraph.errors import FINDINGS
+from coopgraph.graph import open_graph
 from coopgraph.report import build
 
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from coopgraph.cli.options import graph_options, open_graph
+from coopgraph.cli.options import graph_options
+from coopgraph.graph import open_graph
 
 
 @click.command()

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from coopgraph.cli.options import format_option, graph_options, open_graph
+from coopgraph.cli.options import format_option, graph_options
+from coopgraph.graph import open_graph
 from coopgraph.stats import class_counts
 
 

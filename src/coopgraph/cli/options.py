@@ -8,9 +8,6 @@ from typing import Any, TypeVar
 
 import click
 
-from coopgraph import paths
-from coopgraph.load import LoadedGraph, load
-
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -25,19 +22,6 @@ def graph_options(function: F) -> F:
         help="Folder of the ontology (Turtle, with shapes.ttl). Default: the shipped ontology/.",
     )(function)
     return function
-
-
-def open_graph(ontology_dir: Path | None, data_dir: Path | None, rules: bool = True) -> LoadedGraph:
-    """Load both folders and, unless told not to, derive the shortcut links the queries rely on."""
-    ontology_dir = ontology_dir or paths.ontology_dir()
-    graph = load(ontology_dir, data_dir or paths.data_dir())
-    if rules:
-        from coopgraph.reason import apply_rules
-
-        # The rules belong to the ontology they derive for: a custom --ontology brings its own rules/.
-        own_rules = ontology_dir / "rules"
-        apply_rules(graph.store, own_rules if own_rules.is_dir() else None)
-    return graph
 
 
 def format_option(function: F) -> F:

@@ -7,8 +7,9 @@ from pathlib import Path
 import click
 import pyoxigraph as ox
 
-from coopgraph.cli.options import graph_options, open_graph
+from coopgraph.cli.options import graph_options
 from coopgraph.errors import CoopgraphError
+from coopgraph.graph import open_graph
 from coopgraph.push import push
 from coopgraph.store import DEFAULT_TIMEOUT
 

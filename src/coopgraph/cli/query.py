@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from coopgraph import catalogue
-from coopgraph.cli.options import format_option, graph_options, open_graph, parse_params
+from coopgraph.cli.options import format_option, graph_options, parse_params
+from coopgraph.graph import open_graph
 from coopgraph.store import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT
 
 

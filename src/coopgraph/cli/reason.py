@@ -9,8 +9,9 @@ import click
 import pyoxigraph as ox
 
 from coopgraph import paths
-from coopgraph.cli.options import graph_options, open_graph
+from coopgraph.cli.options import graph_options
 from coopgraph.errors import FINDINGS, CoopgraphError, InputError
+from coopgraph.graph import open_graph
 from coopgraph.namespaces import PREFIXES, shorten
 from coopgraph.reason import check_consistency, derive
 from coopgraph.validate import ERROR, Finding, shorten_text

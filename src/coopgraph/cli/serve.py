@@ -8,7 +8,8 @@ import click
 import pyoxigraph as ox
 
 from coopgraph import serve
-from coopgraph.cli.options import graph_options, open_graph
+from coopgraph.cli.options import graph_options
+from coopgraph.graph import open_graph
 from coopgraph.store import DEFAULT_TIMEOUT
 
 

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
-from coopgraph.cli.options import graph_options, open_graph
+from coopgraph.cli.options import graph_options
 from coopgraph.errors import FINDINGS
+from coopgraph.graph import open_graph
 from coopgraph.validate import validate
 
 

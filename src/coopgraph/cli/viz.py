@@ -8,8 +8,9 @@ from pathlib import Path
 import click
 import networkx as nx
 
-from coopgraph.cli.options import graph_options, open_graph
+from coopgraph.cli.options import graph_options
 from coopgraph.errors import CoopgraphError, InputError
+from coopgraph.graph import open_graph
 
 PROJECTIONS = ("collaboration", "bipartite", "country", "threat")
 
