@@ -193,7 +193,7 @@ def _prepare(case: dict, tmp: Path, host: str) -> Path:
 def _params() -> list:
     """One test per case; a case with "xfail" names a known fault in someone's module and its fix."""
     return [pytest.param(c, id=c.get("id", c["case"]),
-                         marks=[pytest.mark.xfail(reason=c["xfail"], strict=False)] if "xfail" in c else [])
+                         marks=[pytest.mark.xfail(reason=c["xfail"], strict=True)] if "xfail" in c else [])
             for c in CASES]
 
 
