@@ -148,3 +148,19 @@ def test_a_build_killed_half_way_leaves_out_untouched(tmp_path):
     again = subprocess.run(command, capture_output=True, text=True, timeout=600)
     assert again.returncode in (0, 1), again.stderr
     assert _leftovers(tmp_path, "out") == []
+
+
+def test_outputs_get_the_permissions_a_plain_write_would(tmp_path):
+    """tempfile makes files 0600 and folders 0700; written output is meant to be read by others."""
+    import os
+
+    from coopgraph.output import staged_folder, write_file_atomically
+
+    mask = os.umask(0o022)
+    try:
+        with staged_folder(tmp_path / "out") as staging:
+            write_file_atomically(staging / "page.html", "<p>x</p>")
+        assert (tmp_path / "out").stat().st_mode & 0o777 == 0o755
+        assert (tmp_path / "out" / "page.html").stat().st_mode & 0o777 == 0o644
+    finally:
+        os.umask(mask)

@@ -27,6 +27,7 @@ def staged_folder(target: Path) -> Iterator[Path]:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-{os.getpid()}-", dir=target.parent))
+        make_shareable(staging)
     except OSError as error:
         raise InputError(target.parent, None, f"cannot write the output here: {error.strerror or error}",
                          "choose another --out folder") from None
@@ -102,18 +103,37 @@ def _alive(pid: str) -> bool:
     return True
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def make_shareable(path: Path) -> None:
+    """Give a file or folder the permissions a plain open() or mkdir() would (tempfile makes them private)."""
+    path.chmod((0o777 if path.is_dir() else 0o666) & ~_umask())
+
+
+@contextmanager
+def atomic_target(target: Path) -> Iterator[Path]:
+    """A temporary path beside `target` to write to; when the block succeeds it replaces `target` whole."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        yield temporary
+        make_shareable(temporary)
+        temporary.replace(target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
 def write_file_atomically(target: Path, content: str | bytes) -> None:
     """Write a single file through a temporary file in the same folder and rename it into place."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    mode = "wb" if isinstance(content, bytes) else "w"
-    encoding = None if isinstance(content, bytes) else "utf-8"
-    with tempfile.NamedTemporaryFile(mode, encoding=encoding, dir=target.parent, prefix=f".{target.name}.",
-                                     delete=False) as handle:
-        try:
-            handle.write(content)
-        except BaseException:
-            handle.close()
-            Path(handle.name).unlink(missing_ok=True)
-            raise
-        temporary = Path(handle.name)
-    temporary.replace(target)
+    with atomic_target(Path(target)) as temporary:
+        if isinstance(content, bytes):
+            temporary.write_bytes(content)
+        else:
+            temporary.write_text(content, encoding="utf-8")

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,6 +17,7 @@ import pyoxigraph as ox
 
 from coopgraph.errors import CoopgraphError
 from coopgraph.namespaces import PREFIXES
+from coopgraph.output import atomic_target
 
 GRAPH_FORMATS = ("gexf", "graphml")
 RDF_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
@@ -87,19 +86,8 @@ def _safe(value: Any) -> str | int | float | bool:
 def _write(path: Path, writer: Callable[[str], None]) -> Path:
     path = Path(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        os.close(handle)
+        with atomic_target(path) as temporary:
+            writer(str(temporary))
     except OSError as error:
         raise CoopgraphError(f"{path}: cannot write: {error}; choose a writable --out path") from None
-    try:
-        writer(temporary)
-        os.chmod(temporary, 0o644)  # mkstemp makes it private; an export is meant to be shared
-        os.replace(temporary, path)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise CoopgraphError(f"{path}: cannot write: {error}; choose a writable --out path") from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
     return path

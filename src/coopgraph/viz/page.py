@@ -9,7 +9,6 @@ from DOM nodes (textContent), so nothing from the data is ever parsed as HTML.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -184,16 +183,9 @@ def build_page(graph: nx.Graph, title: str, *, size_by: str = "pagerank", limit:
     return render(views, title, focus=None if focus is None else str(focus), note=note), specs
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def write_page(graph: nx.Graph, path: Path, title: str, **options: Any) -> PageInfo:
     """Write the page to `path` (and nothing else), replacing it whole."""
     html, specs = build_page(graph, title, **options)
     write_file_atomically(Path(path), html)
-    Path(path).chmod(0o666 & ~_umask())  # the temporary file behind the atomic write is private (0600)
     return PageInfo(Path(path), graph.number_of_nodes(), graph.number_of_edges(), [s.id for s in specs],
                     aggregated=len(specs) > 1)
