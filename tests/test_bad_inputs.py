@@ -7,7 +7,6 @@ HTTP server stands in for "the internet": the corpus points its URLs at it and i
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
@@ -149,16 +148,6 @@ GENERATORS: dict[str, Callable[[Path, Path], None]] = {
 }
 
 
-def _missing(requirement: str | None) -> str | None:
-    """Why a case cannot run yet (its command or option has not landed), or None."""
-    if not requirement:
-        return None
-    if requirement.startswith("query --"):
-        help_text = _run(["query", "--help"], Path.cwd()).stdout
-        return None if requirement.split()[1] in help_text else f"`coopgraph {requirement}` has not landed"
-    return None if importlib.util.find_spec(requirement) else f"{requirement} has not landed"
-
-
 def _run(args: list[str], cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
     # A cache of its own: a cached reasoner verdict would skip the very loading a case tests.
     env = {**os.environ, "PYTHONWARNINGS": "ignore", "NO_COLOR": "1", "COOPGRAPH_CACHE": str(cwd / "cache")}
@@ -199,9 +188,6 @@ def _params() -> list:
 
 @pytest.mark.parametrize("case", _params())
 def test_bad_input(case: dict, tmp_path: Path, network: tuple[str, list[str]]) -> None:
-    reason = _missing(case.get("requires"))
-    if reason:
-        pytest.skip(reason)
     host, requests = network
     asked_before = len(requests)
     data = _prepare(case, tmp_path, host)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import signal
 import subprocess
@@ -121,11 +120,6 @@ def _dead_pid() -> int:
     return process.pid
 
 
-needs_build = pytest.mark.skipif(importlib.util.find_spec("coopgraph.validate") is None,
-                                 reason="coopgraph build needs coopgraph.validate (not landed yet)")
-
-
-@needs_build
 def test_a_build_killed_half_way_leaves_out_untouched(tmp_path):
     """The real CLI, killed with SIGKILL while it writes the staging folder: out/ is as before, and the
     next run clears the orphaned staging folder."""
