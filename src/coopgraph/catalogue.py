@@ -22,10 +22,10 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 from coopgraph.errors import CoopgraphError, InputError
+from coopgraph.literals import XSD, date_literal, number_literal
 from coopgraph.namespaces import INSTANCE_KINDS, PREFIXES, instance_iri
 from coopgraph.paths import queries_dir
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 _HEADER = re.compile(r"^#\s*(title|question|param|columns)\s*:\s*(.*)$")
 _PARAM = re.compile(r"^(\w+)\s+(\S+)\s+(\S+)\s*(?:--\s*(.*))?$")
 _LITERAL_TYPES = {"string": None, "integer": "integer", "decimal": "decimal", "year": "gYear", "date": "date"}
@@ -51,10 +51,10 @@ class Parameter:
         datatype = _LITERAL_TYPES[self.type]
         if datatype is None:
             return ox.Literal(value)
-        literal = ox.Literal(value, datatype=ox.NamedNode(XSD + datatype))
-        if not _valid_literal(value, self.type):
+        parsed = date_literal(value) if self.type in ("year", "date") else number_literal(value)
+        if parsed is None or (self.type != "decimal" and parsed.datatype.value != XSD + datatype):
             raise CoopgraphError(f"parameter {self.name}: {value!r} is not a valid {self.type}")
-        return literal
+        return ox.Literal(value, datatype=ox.NamedNode(XSD + datatype))
 
 
 @dataclass
@@ -142,12 +142,3 @@ def _expand_iri(value: str, kind: str) -> str:
         return instance_iri(kind, quote(value, safe="-._~"))
     raise CoopgraphError(f"{value!r} is not an IRI; give a full IRI or a CURIE such as agency:rcmp")
 
-
-def _valid_literal(value: str, kind: str) -> bool:
-    patterns = {
-        "integer": r"[+-]?\d+",
-        "decimal": r"[+-]?(\d+(\.\d*)?|\.\d+)",
-        "year": r"-?\d{4}",
-        "date": r"-?\d{4}-\d{2}-\d{2}",
-    }
-    return re.fullmatch(patterns[kind], value) is not None

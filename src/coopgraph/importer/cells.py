@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
+from coopgraph.literals import date_literal, number_literal
 from coopgraph.namespaces import ID, INSTANCE_KINDS, PREFIXES
 
 XSD = PREFIXES["xsd"]
@@ -116,29 +116,6 @@ class Row:
 def suggest_slug(value: str) -> str:
     words = re.findall(r"[a-z0-9]+", value.lower().encode("ascii", "ignore").decode())
     return "-".join(words) or "my-id"
-
-
-def date_literal(value: str) -> ox.Literal | None:
-    """xsd:date, xsd:gYearMonth or xsd:gYear for a real calendar date, else None."""
-    for pattern, datatype, fmt in ((r"\d{4}-\d{2}-\d{2}", "date", "%Y-%m-%d"),
-                                   (r"\d{4}-\d{2}", "gYearMonth", "%Y-%m"),
-                                   (r"\d{4}", "gYear", "%Y")):
-        if re.fullmatch(pattern, value):
-            try:
-                dt.datetime.strptime(value, fmt)
-            except ValueError:
-                return None
-            return ox.Literal(value, datatype=ox.NamedNode(XSD + datatype))
-    return None
-
-
-def number_literal(value: str) -> ox.Literal | None:
-    """xsd:integer for whole numbers, xsd:decimal for the rest, else None."""
-    if re.fullmatch(r"[+-]?\d+", value):
-        return ox.Literal(value, datatype=ox.NamedNode(XSD + "integer"))
-    if re.fullmatch(r"[+-]?(\d+\.\d*|\.\d+)", value):
-        return ox.Literal(value, datatype=ox.NamedNode(XSD + "decimal"))
-    return None
 
 
 def candidate_iris(reference: Reference) -> list[str] | str:
