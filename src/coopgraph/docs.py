@@ -18,10 +18,10 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from coopgraph.errors import InputError
 from coopgraph.load import SHAPES_SUFFIX, turtle_files
-from coopgraph.namespaces import ONTOLOGY, shorten
+from coopgraph.namespaces import ONTOLOGY, PREFIXES, shorten
 from coopgraph.output import staged_folder
 
-DCTERMS = rdflib.Namespace("http://purl.org/dc/terms/")
+DCTERMS = rdflib.Namespace(PREFIXES["dcterms"])
 TERM_KINDS = {OWL.Class: "Classes", OWL.ObjectProperty: "Object properties",
               OWL.DatatypeProperty: "Datatype properties", OWL.AnnotationProperty: "Annotation properties"}
 _STYLE = """body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.45}

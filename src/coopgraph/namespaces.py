@@ -40,13 +40,20 @@ STANDARD = {
     "sh": "http://www.w3.org/ns/shacl#",
 }
 
+SHAPES = "https://w3id.org/coopgraph/shapes#"  # the SHACL shapes of ontology/shapes.ttl
+
 PREFIXES: dict[str, str] = {
     "coop": ONTOLOGY,
+    "shape": SHAPES,
     **{kind: f"{ID}{kind}/" for kind in INSTANCE_KINDS},
     **STANDARD,
 }
 
 COOP = Namespace(ONTOLOGY)
+XSD = STANDARD["xsd"]
+RDF = STANDARD["rdf"]
+OWL = STANDARD["owl"]
+RDF_TYPE = RDF + "type"
 
 
 def instance_iri(kind: str, slug: str) -> str:

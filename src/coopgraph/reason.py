@@ -26,11 +26,10 @@ import pyoxigraph as ox
 
 from coopgraph import paths
 from coopgraph.errors import FINDINGS, INPUT_ERROR, CoopgraphError
+from coopgraph.namespaces import OWL, RDF_TYPE, XSD
 
 CACHE_FORMAT = 2  # bump when the cached result's shape or the HermiT input conversion changes
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _INFERRED = "urn:coopgraph:inferred#"  # the ontology HermiT writes its inferences to
 
 _INTEGER_TYPES = (
@@ -129,7 +128,7 @@ class ConsistencyResult:
     cached: bool = False
 
 
-_OWL_IMPORTS = "http://www.w3.org/2002/07/owl#imports"
+_OWL_IMPORTS = OWL + "imports"
 
 
 def cache_dir() -> Path:

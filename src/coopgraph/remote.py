@@ -27,7 +27,7 @@ import pyoxigraph as ox
 
 from coopgraph import __version__
 from coopgraph.errors import INPUT_ERROR, LIMIT_ERROR, REMOTE_ERROR, CoopgraphError
-from coopgraph.namespaces import PREFIXES
+from coopgraph.namespaces import PREFIXES, XSD
 from coopgraph.results import ResultTable, Value
 from coopgraph.store import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, row_cap_error
 
@@ -37,8 +37,8 @@ T = TypeVar("T")
 USER_AGENT = f"coopgraph/{__version__}"
 RETRIES = 2  # after the first attempt; connection errors only
 BACKOFF = 0.25  # seconds before the first retry, doubled each time
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+XSD_STRING = XSD + "string"
+XSD_BOOLEAN = XSD + "boolean"
 QUERY_FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
 # Oxigraph's server streams results: at its --timeout-s it has already answered 200, and ends the body with this.
 CANCELLED = b"The SPARQL operation has been cancelled"

@@ -8,12 +8,11 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from coopgraph.namespaces import shorten
+from coopgraph.namespaces import XSD, shorten
 
 if TYPE_CHECKING:
     import pandas as pd
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGER_TYPES = {f"{XSD}{name}" for name in ("integer", "int", "long", "short", "nonNegativeInteger",
                                                "positiveInteger", "negativeInteger", "nonPositiveInteger")}
 _DECIMAL_TYPES = {f"{XSD}{name}" for name in ("decimal", "double", "float")}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from coopgraph.namespaces import ID
 from coopgraph.results import ResultTable
 from coopgraph.store import select
 
@@ -12,12 +13,12 @@ SELECT ?class (SAMPLE(?label) AS ?classLabel) (COUNT(DISTINCT ?instance) AS ?ins
 WHERE {
   ?instance a ?class .
   FILTER(STRSTARTS(STR(?class), STR(coop:)))
-  FILTER(STRSTARTS(STR(?instance), "https://w3id.org/coopgraph/id/"))
+  FILTER(STRSTARTS(STR(?instance), "ID_BASE"))
   OPTIONAL { ?class rdfs:label ?label }
 }
 GROUP BY ?class
 ORDER BY DESC(?instances) ?class
-"""
+""".replace("ID_BASE", ID)  # our own constant, not input
 
 
 def class_counts(store: ox.Store) -> ResultTable:

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 import pyoxigraph as ox
 
 from coopgraph.errors import LIMIT_ERROR, CoopgraphError
-from coopgraph.namespaces import PREFIXES
+from coopgraph.namespaces import PREFIXES, XSD
 from coopgraph.results import ResultTable, Value
 
 Term = ox.NamedNode | ox.Literal | ox.BlankNode
@@ -63,7 +63,7 @@ def _evaluate(store: ox.Store, query: str, bindings: Mapping[str, Term] | None, 
         result = store.query(query, prefixes=PREFIXES, substitutions=substitutions or None)
         if isinstance(result, ox.QueryBoolean):
             return ResultTable(["result"], [(Value(str(bool(result)).lower(), "literal",
-                                                   "http://www.w3.org/2001/XMLSchema#boolean"),)])
+                                                   XSD + "boolean"),)])
         if isinstance(result, ox.QuerySolutions):
             columns = [variable.value for variable in result.variables]
             rows = _take(((tuple(to_value(solution[c]) for c in columns)) for solution in result), max_rows, source)

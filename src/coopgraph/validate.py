@@ -15,13 +15,12 @@ from rdflib.namespace import RDF, SH
 from coopgraph import paths
 from coopgraph.errors import InputError
 from coopgraph.load import LoadedGraph
-from coopgraph.namespaces import shorten
+from coopgraph.namespaces import SHAPES, shorten
 
 ERROR = "error"
 WARNING = "warning"
 INFO = "info"
 _SEVERITY = {SH.Violation: ERROR, SH.Warning: WARNING, SH.Info: INFO}
-SHAPES = "https://w3id.org/coopgraph/shapes#"  # the shape: prefix of ontology/shapes.ttl
 _IRI_IN_TEXT = re.compile(r"https?://[^\s\"'<>(),;]+[^\s\"'<>(),;.]")
 
 

@@ -12,7 +12,7 @@ from coopgraph import paths
 from coopgraph.cli.options import graph_options
 from coopgraph.errors import FINDINGS, CoopgraphError, InputError
 from coopgraph.graph import open_graph
-from coopgraph.namespaces import PREFIXES, shorten
+from coopgraph.namespaces import PREFIXES, RDF_TYPE, shorten
 from coopgraph.reason import check_consistency, derive
 from coopgraph.validate import ERROR, Finding, shorten_text
 
@@ -38,7 +38,7 @@ def command(out_file: Path, cache: bool, ontology_dir: Path | None, data_dir: Pa
 
     inferred = ox.Store()
     inferred.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in derived)
-    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    rdf_type = ox.NamedNode(RDF_TYPE)
     for individual, cls in result.inferred_types:
         quad = ox.Quad(ox.NamedNode(individual), rdf_type, ox.NamedNode(cls), ox.DefaultGraph())
         if quad not in graph.store:
