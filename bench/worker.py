@@ -54,6 +54,7 @@ def coopgraph_side(spec: dict[str, Any]) -> dict[str, Any]:
     # The rdflib side loads these (untimed) so both engines answer over the same triples.
     ox.serialize(derived, output=str(work / "derived.nt"), format=ox.RdfFormat.N_TRIPLES)
     out["triples_after_rules"] = len(graph.store)
+    out["rules_peak_rss_mb"] = peak_rss_mb()  # the rules hold every derived triple as a Python object at once
     del derived[:]
 
     stages["validate_shapes_sparql"] = run(lambda: _shapes_sparql(graph, ontology))
