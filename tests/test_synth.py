@@ -66,3 +66,10 @@ def test_cli_writes_a_folder(tmp_path: Path, cli) -> None:
     assert done.returncode == 0, done.stderr
     assert "triples in" in done.stdout
     assert (out / "agencies.ttl").is_file() and (out / "synth.json").is_file()
+
+
+def test_valid_under_coopgraph_validate(tmp_path: Path, cli) -> None:
+    """Shapes, quality checks and HermiT accept the synthetic data with the shipped ontology."""
+    generate(tmp_path / "data", 3000, seed=5)
+    done = cli("validate", "--data", str(tmp_path / "data"))
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]

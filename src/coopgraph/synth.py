@@ -139,7 +139,13 @@ def defined_terms(ontology_dir: Path | None) -> set[str]:
 
 
 def generate(out: Path, triples: int, seed: int = 0, ontology_dir: Path | None = None) -> SynthResult:
-    """Write about `triples` triples of synthetic data as Turtle files in `out` (created; files replaced)."""
+    """Write about `triples` triples of synthetic data as Turtle files in `out` (created; files replaced).
+
+    Threats, roles and units that `ontology_dir` (default: the shipped ontology) defines are reused, not redefined.
+    """
+    from coopgraph import paths
+
+    ontology_dir = ontology_dir if ontology_dir is not None else paths.ontology_dir()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
@@ -249,11 +255,13 @@ class _World:
         for slug in ROLES:
             if ID + "role/" + slug not in self.defined:
                 w.subject(f"role:{slug}", [("a", ("coop:Role", "skos:Concept")), ("rdfs:label", _en(slug)),
-                                           ("skos:prefLabel", _en(slug))])
+                                           ("skos:prefLabel", _en(slug)),
+                                           ("skos:definition", _en(f"The role {slug} in a participation."))])
         for slug in UNITS:
             if ID + "unit/" + slug not in self.defined:
                 w.subject(f"unit:{slug}", [("a", ("coop:Unit", "skos:Concept")), ("rdfs:label", _en(slug)),
-                                           ("skos:prefLabel", _en(slug))])
+                                           ("skos:prefLabel", _en(slug)),
+                                           ("skos:definition", _en(f"The unit of measure {slug}."))])
         for slug in INDICATORS:
             label = slug.replace("-", " ")
             w.subject(f"indicator:{slug}", [("a", ("coop:Indicator", "skos:Concept")), ("rdfs:label", _en(label)),
