@@ -12,7 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from coopgraph import catalogue, remote
+from coopgraph import catalogue, remote, sparql_text
 from coopgraph.errors import INPUT_ERROR, LIMIT_ERROR, REMOTE_ERROR, CoopgraphError
 from coopgraph.push import push, target_url
 from coopgraph.serve import server_binary
@@ -158,12 +158,12 @@ def test_updates_are_never_sent() -> None:
      '# where {\nSELECT ("{" AS ?b) (?a<?c AS ?d) WHERE {\n  VALUES (?x) { (<urn:x>) }\n ?a ?p "}" }'),
 ])
 def test_values_block_goes_into_the_outermost_where_group(text: str, expected: str) -> None:
-    assert remote.bind_values(text, {"x": ox.NamedNode("urn:x")}) == expected
+    assert sparql_text.bind_values(text, {"x": ox.NamedNode("urn:x")}) == expected
 
 
 def test_strip_comments_keeps_hashes_in_strings_and_iris() -> None:
     text = 'SELECT * WHERE { ?s ?p "a # b" ; <urn:x#y> ?o } # gone\n'
-    assert remote.strip_comments(text) == 'SELECT * WHERE { ?s ?p "a # b" ; <urn:x#y> ?o } \n'
+    assert sparql_text.strip_comments(text) == 'SELECT * WHERE { ?s ?p "a # b" ; <urn:x#y> ?o } \n'
 
 
 def test_target_url() -> None:

@@ -1,10 +1,7 @@
 """The remote backend: the same queries at a SPARQL 1.1 Protocol endpoint, through SPARQLWrapper.
 
 Rows come back as the same ResultTable and Value as the embedded store gives, so results compare equal.
-Parameters are bound by a VALUES block at the top of the query's outermost WHERE group, each term written by
-pyoxigraph (N-Triples escaping), so a value is only ever a value. Like SEP-0007 substitution in the embedded
-store, this binds the variable for the whole query, except inside sub-SELECTs that do not project it: catalogue
-queries use their parameters in the outer group.
+Parameters are bound as in the embedded store (coopgraph.sparql_text.bind_values: a VALUES block, never text).
 
 Connection errors (refused, reset, closed) are retried with backoff; an HTTP error answer is not (the server
 answered). A timeout is a limit (exit 4); anything else that goes wrong remotely is exit 3.
@@ -15,11 +12,10 @@ from __future__ import annotations
 import ast
 import http.client
 import json
-import re
 import socket
 import time
 import urllib.error
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import TypeVar
 from urllib.parse import urlsplit
 
@@ -27,11 +23,11 @@ import pyoxigraph as ox
 
 from coopgraph import __version__
 from coopgraph.errors import INPUT_ERROR, LIMIT_ERROR, REMOTE_ERROR, CoopgraphError
-from coopgraph.namespaces import PREFIXES, XSD
+from coopgraph.namespaces import XSD
 from coopgraph.results import ResultTable, Value
+from coopgraph.sparql_text import Term, bind_values, missing_prefixes, query_form, strip_comments
 from coopgraph.store import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, row_cap_error
 
-Term = ox.NamedNode | ox.Literal | ox.BlankNode
 T = TypeVar("T")
 
 USER_AGENT = f"coopgraph/{__version__}"
@@ -39,93 +35,8 @@ RETRIES = 2  # after the first attempt; connection errors only
 BACKOFF = 0.25  # seconds before the first retry, doubled each time
 XSD_STRING = XSD + "string"
 XSD_BOOLEAN = XSD + "boolean"
-QUERY_FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
 # Oxigraph's server streams results: at its --timeout-s it has already answered 200, and ends the body with this.
 CANCELLED = b"The SPARQL operation has been cancelled"
-
-# Tokens of SPARQL text that can hold braces, '#' or keywords without meaning them.
-_TOKEN = re.compile(
-    r"""(?P<comment>\#[^\n]*)
-      | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-                   |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
-      | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-      | (?P<var>[?$]\w+)
-      | (?P<word>[A-Za-z_][\w.-]*:?)
-      | (?P<open>\{) | (?P<close>\}) | (?P<other>\S)""",
-    re.VERBOSE | re.DOTALL,
-)
-
-
-def _tokens(text: str) -> Iterator[tuple[str, re.Match[str]]]:
-    for match in _TOKEN.finditer(text):
-        yield match.lastgroup or "other", match
-
-
-def strip_comments(text: str) -> str:
-    """The query without its comments (a '#' inside a string or an IRI is not a comment)."""
-    parts, last = [], 0
-    for kind, match in _tokens(text):
-        if kind == "comment":
-            parts.append(text[last:match.start()])
-            last = match.end()
-    parts.append(text[last:])
-    return "".join(parts)
-
-
-def query_form(text: str) -> str:
-    """SELECT, CONSTRUCT, ASK or DESCRIBE; anything else (an update) is refused."""
-    for kind, match in _tokens(text):
-        if kind == "word" and not match.group().endswith(":"):
-            word = match.group().upper()
-            if word in ("BASE", "PREFIX"):
-                continue
-            if word in QUERY_FORMS:
-                return word
-            break
-    raise CoopgraphError("the text is not a SPARQL query (SELECT, CONSTRUCT, ASK or DESCRIBE); "
-                         "updates are not sent to endpoints", INPUT_ERROR)
-
-
-def bind_values(text: str, bindings: Mapping[str, Term]) -> str:
-    """The query with a VALUES block of the bindings at the top of its outermost WHERE group."""
-    if not bindings:
-        return text
-    names = " ".join(f"?{name}" for name in bindings)
-    row = " ".join(str(term) for term in bindings.values())  # pyoxigraph writes N-Triples terms, escaped
-    position = _outer_group_start(text)
-    return f"{text[:position]}\n  VALUES ({names}) {{ ({row}) }}\n{text[position:]}"
-
-
-def _outer_group_start(text: str) -> int:
-    """The index just after the '{' that opens the outermost WHERE group."""
-    depth = 0
-    after_where = False
-    first_group: int | None = None
-    for kind, match in _tokens(text):
-        if kind == "open":
-            if depth == 0:
-                if after_where:
-                    return match.end()
-                if first_group is None:
-                    first_group = match.end()
-            depth += 1
-        elif kind == "close":
-            depth -= 1
-        elif kind == "word" and depth == 0 and match.group().upper() == "WHERE":
-            after_where = True
-    # no WHERE keyword: SELECT * { ... } and ASK { ... } open their group directly
-    if first_group is None:
-        raise CoopgraphError("the query has no WHERE group to bind parameters in", INPUT_ERROR)
-    return first_group
-
-
-def missing_prefixes(text: str) -> str:
-    """PREFIX lines for the prefixes of namespaces.PREFIXES the query uses without declaring them."""
-    declared = {m.group(1) for m in re.finditer(r"PREFIX\s+([\w.-]*):", text, re.IGNORECASE)}
-    used = {m.group()[:-1] for kind, m in _tokens(text) if kind == "word" and m.group().endswith(":")}
-    return "".join(f"PREFIX {name}: <{PREFIXES[name]}>\n"
-                   for name in PREFIXES if name in used and name not in declared)
-
 
 def check_endpoint(url: str) -> str:
     parts = urlsplit(url)

@@ -10,15 +10,14 @@ is exact and cheap: solutions are read lazily and reading stops at the first row
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import pyoxigraph as ox
 
 from coopgraph.errors import LIMIT_ERROR, CoopgraphError
 from coopgraph.namespaces import PREFIXES, XSD
 from coopgraph.results import ResultTable, Value
-
-Term = ox.NamedNode | ox.Literal | ox.BlankNode
+from coopgraph.sparql_text import Term, bind_values
 
 DEFAULT_TIMEOUT = 60.0  # seconds; `coopgraph query --timeout`
 DEFAULT_MAX_ROWS = 100_000  # `coopgraph query --max-rows`
@@ -26,7 +25,7 @@ DEFAULT_MAX_ROWS = 100_000  # `coopgraph query --max-rows`
 
 def select(store: ox.Store, query: str, bindings: Mapping[str, Term] | None = None, source: str = "query",
            timeout: float | None = None, max_rows: int | None = None) -> ResultTable:
-    """Run a SELECT, ASK, CONSTRUCT or DESCRIBE; `bindings` substitute variables with terms (SEP-0007).
+    """Run a SELECT, ASK, CONSTRUCT or DESCRIBE; `bindings` bind variables to terms (a VALUES block).
 
     With `timeout` (seconds) or `max_rows`, a query past either limit raises CoopgraphError with LIMIT_ERROR.
     """
@@ -58,23 +57,35 @@ def select(store: ox.Store, query: str, bindings: Mapping[str, Term] | None = No
 
 def _evaluate(store: ox.Store, query: str, bindings: Mapping[str, Term] | None, source: str,
               max_rows: int | None) -> ResultTable:
-    substitutions = {ox.Variable(name): term for name, term in (bindings or {}).items()}
     try:
-        result = store.query(query, prefixes=PREFIXES, substitutions=substitutions or None)
+        result = store.query(bind_values(query, bindings or {}), prefixes=PREFIXES)
         if isinstance(result, ox.QueryBoolean):
-            return ResultTable(["result"], [(Value(str(bool(result)).lower(), "literal",
-                                                   XSD + "boolean"),)])
+            return ResultTable(["result"], [(Value(str(bool(result)).lower(), "literal", XSD + "boolean"),)])
+        convert = _converter()
         if isinstance(result, ox.QuerySolutions):
             columns = [variable.value for variable in result.variables]
-            rows = _take(((tuple(to_value(solution[c]) for c in columns)) for solution in result), max_rows, source)
-            return ResultTable(columns, rows)
-        rows = _take(((to_value(t.subject), to_value(t.predicate), to_value(t.object)) for t in result),
-                     max_rows, source)
+            return ResultTable(columns, _take((tuple(map(convert, solution)) for solution in result), max_rows, source))
+        rows = _take(((convert(t.subject), convert(t.predicate), convert(t.object)) for t in result), max_rows, source)
         return ResultTable(["subject", "predicate", "object"], rows)
     except SyntaxError as error:
         raise CoopgraphError(f"{source}: SPARQL syntax error: {error}; fix the query text") from None
     except (OSError, ValueError, RuntimeError) as error:
         raise CoopgraphError(f"{source}: the query failed: {error}") from None
+
+
+def _converter() -> Callable[[Term | None], Value | None]:
+    """to_value with each distinct term converted once: results repeat the same IRIs and labels a lot."""
+    seen: dict[Term, Value | None] = {}
+
+    def convert(term: Term | None) -> Value | None:
+        if term is None:
+            return None
+        value = seen.get(term)
+        if value is None:
+            value = seen[term] = to_value(term)
+        return value
+
+    return convert
 
 
 def _take(rows, max_rows: int | None, source: str) -> list:  # noqa: ANN001 - any iterator of rows

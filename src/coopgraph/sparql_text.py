@@ -1,0 +1,104 @@
+"""SPARQL query text: its tokens, its form, and parameters bound as a VALUES block.
+
+Both backends bind parameters the same way: a VALUES block at the top of the query's outermost WHERE group,
+each term written by pyoxigraph (N-Triples escaping), so a value is only ever a value. This binds the variable
+for the whole query, except inside sub-SELECTs that do not project it: catalogue queries use their parameters in
+the outer group. (pyoxigraph's own `substitutions` give the same rows, but its planner then scans and filters;
+measured at 100k triples, a VALUES block was 100 to 800 times faster on the parameterised catalogue queries.)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+
+import pyoxigraph as ox
+
+from coopgraph.errors import INPUT_ERROR, CoopgraphError
+from coopgraph.namespaces import PREFIXES
+
+Term = ox.NamedNode | ox.Literal | ox.BlankNode
+QUERY_FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
+
+# Tokens of SPARQL text that can hold braces, '#' or keywords without meaning them.
+_TOKEN = re.compile(
+    r"""(?P<comment>\#[^\n]*)
+      | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+                   |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
+      | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+      | (?P<var>[?$]\w+)
+      | (?P<word>[A-Za-z_][\w.-]*:?)
+      | (?P<open>\{) | (?P<close>\}) | (?P<other>\S)""",
+    re.VERBOSE | re.DOTALL,
+)
+
+
+def _tokens(text: str) -> Iterator[tuple[str, re.Match[str]]]:
+    for match in _TOKEN.finditer(text):
+        yield match.lastgroup or "other", match
+
+
+def strip_comments(text: str) -> str:
+    """The query without its comments (a '#' inside a string or an IRI is not a comment)."""
+    parts, last = [], 0
+    for kind, match in _tokens(text):
+        if kind == "comment":
+            parts.append(text[last:match.start()])
+            last = match.end()
+    parts.append(text[last:])
+    return "".join(parts)
+
+
+def query_form(text: str) -> str:
+    """SELECT, CONSTRUCT, ASK or DESCRIBE; anything else (an update) is refused."""
+    for kind, match in _tokens(text):
+        if kind == "word" and not match.group().endswith(":"):
+            word = match.group().upper()
+            if word in ("BASE", "PREFIX"):
+                continue
+            if word in QUERY_FORMS:
+                return word
+            break
+    raise CoopgraphError("the text is not a SPARQL query (SELECT, CONSTRUCT, ASK or DESCRIBE); "
+                         "updates are not sent to endpoints", INPUT_ERROR)
+
+
+def bind_values(text: str, bindings: Mapping[str, Term]) -> str:
+    """The query with a VALUES block of the bindings at the top of its outermost WHERE group."""
+    if not bindings:
+        return text
+    names = " ".join(f"?{name}" for name in bindings)
+    row = " ".join(str(term) for term in bindings.values())  # pyoxigraph writes N-Triples terms, escaped
+    position = _outer_group_start(text)
+    return f"{text[:position]}\n  VALUES ({names}) {{ ({row}) }}\n{text[position:]}"
+
+
+def _outer_group_start(text: str) -> int:
+    """The index just after the '{' that opens the outermost WHERE group."""
+    depth = 0
+    after_where = False
+    first_group: int | None = None
+    for kind, match in _tokens(text):
+        if kind == "open":
+            if depth == 0:
+                if after_where:
+                    return match.end()
+                if first_group is None:
+                    first_group = match.end()
+            depth += 1
+        elif kind == "close":
+            depth -= 1
+        elif kind == "word" and depth == 0 and match.group().upper() == "WHERE":
+            after_where = True
+    # no WHERE keyword: SELECT * { ... } and ASK { ... } open their group directly
+    if first_group is None:
+        raise CoopgraphError("the query has no WHERE group to bind parameters in", INPUT_ERROR)
+    return first_group
+
+
+def missing_prefixes(text: str) -> str:
+    """PREFIX lines for the prefixes of namespaces.PREFIXES the query uses without declaring them."""
+    declared = {m.group(1) for m in re.finditer(r"PREFIX\s+([\w.-]*):", text, re.IGNORECASE)}
+    used = {m.group()[:-1] for kind, m in _tokens(text) if kind == "word" and m.group().endswith(":")}
+    return "".join(f"PREFIX {name}: <{PREFIXES[name]}>\n"
+                   for name in PREFIXES if name in used and name not in declared)
