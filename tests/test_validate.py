@@ -4,6 +4,7 @@ individual typed with two disjoint classes is named by `coopgraph validate`; bad
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 from fixtures.ontology import data_folder
@@ -87,3 +88,49 @@ def test_validate_command_exits_2_on_unreadable_input(tmp_path, cli):
     run = cli("validate", "--data", str(data))
     assert run.returncode == 2
     assert "bad.ttl:2" in run.stderr and "Traceback" not in run.stderr
+
+
+BROKEN_FOR_BOTH_ENGINES = """
+agency:fast-a a coop:Agency ;
+    rdfs:label "Fast path agency A"@en, "A second English label"@en ;
+    coop:country "Canada" ;
+    dcterms:source source:seed-report .
+
+agency:fast-b a coop:PoliceAgency ;
+    coop:country country:ca ;
+    coop:parentOrganisation country:ca ;
+    dcterms:source "a string, not a source node" .
+
+observation:fast-c a coop:Observation ;
+    rdfs:label "Fast path figure"@en ;
+    coop:value "many" ;
+    dcterms:source source:seed-report .
+"""
+
+
+def test_the_sparql_shapes_find_what_pyshacl_finds(tmp_path):
+    """Large graphs take the SPARQL path: on broken instances it reports the very findings pySHACL reports."""
+    from coopgraph import paths
+    from coopgraph.namespaces import turtle_prefix_block
+    from coopgraph.validate import shacl_findings, sparql_shape_findings
+
+    data = tmp_path / "data"
+    shutil.copytree(paths.data_dir(), data)
+    (data / "zz-broken.ttl").write_text(turtle_prefix_block() + BROKEN_FOR_BOTH_ENGINES, encoding="utf-8")
+    graph = open_graph(None, data)
+
+    def rows(findings):
+        return sorted((f.rule, f.subject, f.severity, f.message, str(f.file), f.line) for f in findings)
+
+    slow, fast = rows(shacl_findings(graph)), rows(sparql_shape_findings(graph))
+    assert len(slow) >= 5
+    assert fast == slow
+
+
+def test_validate_takes_the_sparql_path_above_its_threshold(shipped_graph, monkeypatch):
+    from coopgraph import validate as validation
+
+    monkeypatch.setattr(validation, "SPARQL_SHAPES_ABOVE", 0)
+    report = validation.validate(shipped_graph, consistency=False)
+    assert report.conforms
+    assert any("as SPARQL on the store" in check for check in report.checks)

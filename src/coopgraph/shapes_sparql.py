@@ -55,6 +55,8 @@ class Violation:
     severity: str = "Violation"
     value: str | None = None
     shape: str = ""
+    value_term: ox.NamedNode | ox.BlankNode | ox.Literal | None = field(default=None, compare=False)
+    source_shape: str = ""  # the named shape that holds the constraint, where it has a name
 
     def row(self) -> tuple[str, str, str]:
         return (self.focus, self.path, self.message)
@@ -72,6 +74,7 @@ class Check:
     query: str
     # A cheaper query over the path's triples alone (no focus nodes): when it has no rows, neither has `query`.
     prefilter: str | None = None
+    source_shape: str = ""  # the shape holding the constraint when it has an IRI (pySHACL's sh:sourceShape)
 
 
 @dataclass
@@ -123,7 +126,8 @@ def validate_store(store: ox.Store, shapes: Iterable[Path] | rdflib.Graph,
             found.add(Violation(
                 focus=_term_text(solution["focus"]), path=check.path, message=check.message,
                 component=check.component, severity=check.severity,
-                value=None if value is None else _term_text(value), shape=check.shape,
+                value=None if value is None else _term_text(value), shape=check.shape, value_term=value,
+                source_shape=check.source_shape,
             ))
     return sorted(found, key=lambda v: (v.focus, v.path, v.component, v.value or ""))
 
@@ -210,7 +214,7 @@ def _compile_constraints(shapes: rdflib.Graph, shape: rdflib.term.Node, path: st
 
     def add(component: str, query: str, default: str, prefilter: str | None = None) -> None:
         compiled.checks.append(Check(node_shape, path_text, component, severity, message or default, query,
-                                     prefilter))
+                                     prefilter, str(shape) if isinstance(shape, rdflib.URIRef) else ""))
 
     def value_check(component: str, bad: str, default: str, instance_of: list[str] | None = None) -> None:
         """Values for which `bad` holds (or, with `instance_of`, values that are not instances of those classes)."""

@@ -9,18 +9,22 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import RDF, SH
 
 from coopgraph import paths
 from coopgraph.errors import InputError
 from coopgraph.load import LoadedGraph
-from coopgraph.namespaces import SHAPES, shorten
+from coopgraph.namespaces import SHAPES, XSD, shorten
 
 ERROR = "error"
 WARNING = "warning"
 INFO = "info"
 _SEVERITY = {SH.Violation: ERROR, SH.Warning: WARNING, SH.Info: INFO}
+# Above this many triples the shapes run as SPARQL inside Oxigraph (coopgraph.shapes_sparql: the same findings
+# as pySHACL, tested); pySHACL walks the graph in Python and needs about 90 s at 100k triples (bench/results.md).
+SPARQL_SHAPES_ABOVE = 50_000
 _IRI_IN_TEXT = re.compile(r"https?://[^\s\"'<>(),;]+[^\s\"'<>(),;.]")
 
 
@@ -85,8 +89,10 @@ def validate(graph: LoadedGraph, *, consistency: bool = True, qc_dir: Path | Non
     report = ValidationReport()
     found: list[Finding] = []
     if graph.shapes_files:
-        found += shacl_findings(graph)
-        report.checks.append(f"SHACL: {len(graph.shapes_files)} shapes file(s)")
+        fast = len(graph) > SPARQL_SHAPES_ABOVE
+        found += sparql_shape_findings(graph) if fast else shacl_findings(graph)
+        engine = "as SPARQL on the store" if fast else "pySHACL"
+        report.checks.append(f"SHACL: {len(graph.shapes_files)} shapes file(s), {engine}")
     queries = sorted((qc_dir or paths.queries_dir() / "qc").glob("*.rq"))
     found += qc_findings(graph, queries)
     report.checks.append(f"quality checks: {len(queries)} queries")
@@ -129,6 +135,40 @@ def shacl_findings(graph: LoadedGraph) -> list[Finding]:
         rule = _shape_name(shapes, results.value(result, SH.sourceShape), results.value(result, SH.resultPath))
         findings.append(_locate(graph, rule, severity, str(focus), message))
     return findings
+
+
+def sparql_shape_findings(graph: LoadedGraph) -> list[Finding]:
+    """The shapes' core constraints as SPARQL queries on the store (the fast path for large graphs)."""
+    from coopgraph import shapes_sparql
+
+    shapes = shapes_sparql.read_shapes(graph.shapes_files)
+    compiled = shapes_sparql.compile_shapes(shapes, graph.store)
+    if compiled.unsupported:  # never pass a constraint silently: the slow path checks everything
+        return shacl_findings(graph)
+    findings = []
+    for violation in shapes_sparql.validate_store(graph.store, shapes, compiled):
+        # Named as pySHACL names its source shape: a named shape by its name, else node shape and path.
+        rule = _shape_curie(rdflib.URIRef(violation.source_shape or violation.shape))
+        if violation.path and not violation.source_shape:
+            rule += f"/{shorten(violation.path)}"
+        message = violation.message
+        if violation.value_term is not None:
+            value = _ox_term_text(violation.value_term)
+            if not message.endswith(value):
+                message += f" (value: {value})"
+        severity = _SEVERITY.get(SH[violation.severity], ERROR)
+        findings.append(_locate(graph, rule, severity, violation.focus, message))
+    return findings
+
+
+def _ox_term_text(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
+    """A value as _term_text writes pySHACL's (rdflib gives a plain string no datatype)."""
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return f'"{term.value}"@{term.language}'
+        datatype = term.datatype.value
+        return f'"{term.value}"' + ("" if datatype == XSD + "string" else f"^^{shorten(datatype)}")
+    return shorten(term.value)
 
 
 def _shape_name(shapes: rdflib.Graph, shape: rdflib.term.Node | None, path: rdflib.term.Node | None) -> str:
