@@ -122,3 +122,16 @@ def test_without_java_the_message_is_clear(tmp_path, cli, monkeypatch):
     run = cli("reason", "--data", str(data), "--out", str(tmp_path / "x.ttl"))
     assert run.returncode == 2
     assert "Java" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_a_rule_in_the_short_construct_form_is_refused_with_its_file(tmp_path):
+    """Rules run as INSERT updates, which need a template: CONSTRUCT WHERE { } is named, not run."""
+    import pyoxigraph as ox
+
+    from coopgraph.errors import CoopgraphError
+    from coopgraph.reason import apply_rules
+
+    (tmp_path / "short.rq").write_text("CONSTRUCT WHERE { ?s ?p ?o }\n", encoding="utf-8")
+    with pytest.raises(CoopgraphError) as caught:
+        apply_rules(ox.Store(), tmp_path)
+    assert "short.rq" in caught.value.message and "CONSTRUCT { template }" in caught.value.message

@@ -102,3 +102,14 @@ def missing_prefixes(text: str) -> str:
     used = {m.group()[:-1] for kind, m in _tokens(text) if kind == "word" and m.group().endswith(":")}
     return "".join(f"PREFIX {name}: <{PREFIXES[name]}>\n"
                    for name in PREFIXES if name in used and name not in declared)
+
+
+def construct_to_insert(text: str) -> str:
+    """A `CONSTRUCT { template } WHERE { pattern }` rule as the update `INSERT { template } WHERE { pattern }`."""
+    for kind, match in _tokens(text):
+        if kind == "word" and match.group().upper() == "CONSTRUCT":
+            rest = text[match.end():].lstrip()
+            if not rest.startswith("{"):
+                break  # the short form CONSTRUCT WHERE { } has no template to insert
+            return f"{text[:match.start()]}INSERT{text[match.end():]}"
+    raise CoopgraphError("a rule must be written CONSTRUCT { template } WHERE { pattern }", INPUT_ERROR)
