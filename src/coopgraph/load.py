@@ -21,6 +21,8 @@ from __future__ import annotations
 import logging
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -177,26 +179,25 @@ def parser_args(path: Path) -> dict:
 
 
 def _load_file(store: ox.Store, path: Path) -> None:
-    args = parser_args(path)
-    if path.stat().st_size == 0:
-        return
-    try:
-        store.bulk_load(**args)
-    except SyntaxError as error:
-        raise _syntax_error(path, error) from None
-    except MemoryError:
-        raise _too_long(path) from None
-    except (OSError, ValueError) as error:
-        raise InputError(path, None, f"cannot be read: {error}", f"check the file is UTF-8 {_kind(path)}") from None
+    args = parser_args(path)  # refuses what must not be read (links outside, pipes, DTDs) before anything else
+    if path.stat().st_size:
+        with _reading(path):
+            store.bulk_load(**args)
 
 
 def _check_parses(path: Path) -> None:
     args = parser_args(path)
-    if path.stat().st_size == 0:
-        return
+    if path.stat().st_size:
+        with _reading(path):
+            for _ in ox.parse(**args):
+                pass
+
+
+@contextmanager
+def _reading(path: Path) -> Iterator[None]:
+    """Parser failures as one InputError naming the file (and line, where the parser gives one)."""
     try:
-        for _ in ox.parse(**args):
-            pass
+        yield
     except SyntaxError as error:
         raise _syntax_error(path, error) from None
     except MemoryError:
