@@ -113,3 +113,15 @@ def test_no_page_under_out_loads_from_the_network(built):
     assert pages
     for page in pages:
         assert remote_loads(page.read_text(encoding="utf-8")) == [], page
+
+
+def test_build_without_java_still_writes_the_report_and_says_what_was_not_checked(shipped_graph, tmp_path,
+                                                                                    monkeypatch):
+    from coopgraph import reason
+    from coopgraph.report import build
+
+    monkeypatch.setattr(reason, "java_available", lambda: False)
+    result = build(shipped_graph, tmp_path / "out")
+    assert result.conforms
+    assert "HermiT consistency NOT checked: no Java" in result.validation_text
+    assert "NOT checked" in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")

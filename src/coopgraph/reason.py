@@ -286,12 +286,19 @@ class _Inconsistent(Exception):
     pass
 
 
+def java_available() -> bool:
+    """Whether HermiT can run: owlready2 starts it with this Java."""
+    import owlready2
+
+    return shutil.which(owlready2.JAVA_EXE) is not None or Path(owlready2.JAVA_EXE).is_file()
+
+
 @contextmanager
 def _reasoned_world(lines: list[str], infer_property_values: bool) -> Iterator[tuple[Any, Any]]:
     """An owlready2 World holding `lines` after HermiT ran, and the ontology HermiT wrote its inferences to."""
     import owlready2
 
-    if shutil.which(owlready2.JAVA_EXE) is None and not Path(owlready2.JAVA_EXE).is_file():
+    if not java_available():
         raise CoopgraphError(
             "the consistency check needs Java (HermiT runs on the JVM) and no `java` was found on PATH; "
             "install a Java runtime (Debian/Ubuntu: apt-get install default-jre-headless), "
