@@ -41,3 +41,16 @@ def test_docs_command_writes_the_folder(tmp_path, cli):
     assert run.returncode == 0, run.stderr
     assert (tmp_path / "site" / "index.html").is_file() and (tmp_path / "site" / "vocabularies.html").is_file()
     assert "terms documented" in run.stdout
+
+
+def test_the_page_header_is_the_ontology_alone(tmp_path):
+    """pyLODE would merge the SKOS schemes' titles and IRIs into the header; they have their own page."""
+    import re
+
+    write_docs(paths.ontology_dir(), tmp_path / "docs")
+    page = (tmp_path / "docs" / "index.html").read_text(encoding="utf-8")
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S).group(1)
+    assert heading.strip() == "coopgraph: an ontology of bilateral security cooperation"
+    assert "id/unit/scheme" not in page.split("<h2")[1]  # the Metadata section
+    vocabularies = (tmp_path / "docs" / "vocabularies.html").read_text(encoding="utf-8")
+    assert "coopgraph units of measure" in vocabularies

@@ -44,6 +44,12 @@ def write_docs(ontology_dir: Path, out: Path) -> DocsResult:
     concepts = sorted({s for s in graph.subjects(RDF.type, SKOS.Concept) if isinstance(s, rdflib.URIRef)})
     result = DocsResult(out=out, terms=[str(t) for t in terms] + [str(c) for c in concepts])
     with staged_folder(out) as staging:
+        (staging / "vocabularies.html").write_text(_vocabulary_page(graph), encoding="utf-8")
+        # pyLODE reads a skos:ConceptScheme as an ontology header too and merges the titles and IRIs of all of
+        # them into the page header; the schemes have their own page, so they leave this graph (in place: rdflib
+        # keeps insertion order, which pyLODE's contents follow).
+        for scheme in set(graph.subjects(RDF.type, SKOS.ConceptScheme)):
+            graph.remove((scheme, None, None))
         try:
             page = _pylode_page(graph)
             result.pylode = all(str(term) in page for term in terms)
@@ -54,7 +60,6 @@ def write_docs(ontology_dir: Path, out: Path) -> DocsResult:
         if not result.pylode:
             page = _own_ontology_page(graph, terms)
         (staging / "index.html").write_text(_with_link(page), encoding="utf-8")
-        (staging / "vocabularies.html").write_text(_vocabulary_page(graph), encoding="utf-8")
     return result
 
 
