@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import resource
 import sys
 import time
@@ -32,15 +31,6 @@ def peak_rss_mb(children: bool = False) -> float:
     if children:
         peak = max(peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
     return round(peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024, 1)
-
-
-def available(module: str, *names: str) -> Any | None:
-    """The module when it imports and has every name, else None (another developer has not landed it yet)."""
-    try:
-        found = importlib.import_module(module)
-    except ImportError:
-        return None
-    return found if all(hasattr(found, name) for name in names) else None
 
 
 def run(function: Callable[[], str | None]) -> Stage:

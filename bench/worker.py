@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.stages import Stage, available, not_available, peak_rss_mb, run, skipped
+from bench.stages import Stage, not_available, peak_rss_mb, run, skipped
 
 BENCH_QUERIES = Path(__file__).resolve().parent / "queries"
 RDF_SUFFIXES = {".ttl": "turtle", ".nt": "nt", ".rdf": "xml", ".jsonld": "json-ld"}
@@ -30,6 +30,7 @@ def coopgraph_side(spec: dict[str, Any]) -> dict[str, Any]:
     import pyoxigraph as ox
 
     from coopgraph.load import load
+    from coopgraph.reason import apply_rules
 
     data, ontology, work = Path(spec["data"]), Path(spec["ontology"]), Path(spec["work"])
     out: dict[str, Any] = {"stages": {}}
@@ -42,10 +43,7 @@ def coopgraph_side(spec: dict[str, Any]) -> dict[str, Any]:
     stages: dict[str, Stage] = {}
 
     def rules() -> str:
-        reason = available("coopgraph.reason", "apply_rules")
-        if reason is None:
-            not_available("coopgraph.reason.apply_rules")
-        return f"{reason.apply_rules(graph.store)} triples derived"
+        return f"{apply_rules(graph.store)} triples derived"
 
     stages["reason_rules"] = run(rules)
     out["triples_after_rules"] = len(graph.store)
@@ -76,13 +74,12 @@ def coopgraph_side(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def _shapes_sparql(graph: Any, ontology: Path) -> str:
-    fast = available("coopgraph.shapes_sparql", "validate_store")
-    if fast is None:
-        not_available("coopgraph.shapes_sparql.validate_store")
+    from coopgraph.shapes_sparql import validate_store
+
     shapes = sorted(ontology.rglob("*shapes.ttl"))
     if not shapes:
         not_available(f"no shapes file in {ontology}")
-    violations = fast.validate_store(graph.store, shapes)
+    violations = validate_store(graph.store, shapes)
     return f"{len(violations)} violations"
 
 
@@ -99,13 +96,12 @@ def _quality_checks(graph: Any) -> str:
 
 def _validate_full(graph: Any, spec: dict[str, Any]) -> str:
     """coopgraph.validate.validate (pySHACL, quality checks, HermiT): only up to a size, as pySHACL is in Python."""
-    validate = available("coopgraph.validate", "validate")
-    if validate is None:
-        not_available("coopgraph.validate.validate")
+    from coopgraph.validate import validate
+
     if len(graph.store) > spec["full_validation_max"]:
         skipped(f"above {spec['full_validation_max']} triples (pySHACL and HermiT); the SPARQL path is timed")
-    report = validate.validate(graph)
-    return f"conforms={getattr(report, 'conforms', '?')}"
+    report = validate(graph)
+    return f"conforms={report.conforms}"
 
 
 def _queries(spec: dict[str, Any]) -> list[dict[str, Any]]:
@@ -216,10 +212,9 @@ def _in_child(work: Any, cap: float) -> tuple[list[dict[str, Any]], bool]:
 
 
 def _network(store: Any, spec: dict[str, Any], graphs: dict[str, Any]) -> dict[str, Stage]:
-    network = available("coopgraph.network", "projection", "agency_metrics")
-    if network is None:
-        return {"network": Stage("not available", None, "coopgraph.network.projection / agency_metrics")}
-    names = list(getattr(network, "PROJECTIONS", None) or spec.get("projections") or ["collaboration"])
+    from coopgraph import network
+
+    names = list(network.PROJECTIONS)
     stages: dict[str, Stage] = {}
 
     def project(name: str) -> str:
@@ -243,14 +238,13 @@ def _network(store: Any, spec: dict[str, Any], graphs: dict[str, Any]) -> dict[s
 
 def _viz(graphs: dict[str, Any], work: Path) -> str:
     """The collaboration page (aggregated with drill-down views when the graph is large)."""
-    viz = available("coopgraph.viz", "write_page")
-    if viz is None:
-        not_available("coopgraph.viz.write_page")
+    from coopgraph.viz import write_page
+
     graph = graphs.get("collaboration") or next(iter(graphs.values()), None)
     if graph is None:
         not_available("no projection to draw")
     target = work / "page.html"
-    viz.write_page(graph, target, "Synthetic collaboration network")
+    write_page(graph, target, "Synthetic collaboration network")
     return f"{target.stat().st_size // 1024} KiB"
 
 

@@ -49,7 +49,7 @@ def command(name: str, country: str | None, threat: str | None, year: int | None
         graph = read_graph(input_file)
         threat_graph = graph
     else:
-        network = _network()
+        from coopgraph import network
         loaded = open_graph(ontology_dir, data_dir)
         graph = network.projection(loaded, name, year=year)
         threat_graph = network.projection(loaded, "threat", year=year) if threat else graph
@@ -72,17 +72,6 @@ def command(name: str, country: str | None, threat: str | None, year: int | None
                       focus=centre, note=f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} links.")
     views = f"; {len(info.views)} views (aggregated)" if info.aggregated else ""
     click.echo(f"{info.path}: {info.nodes} nodes, {info.edges} links{views}")
-
-
-def _network():  # noqa: ANN202 - the module, imported late
-    try:
-        import coopgraph.network as network
-    except ImportError:
-        network = None
-    if network is None or not hasattr(network, "projection"):
-        raise CoopgraphError("network projections are not available in this installation (coopgraph.network); "
-                             "draw a graph file with --input FILE instead")
-    return network
 
 
 def read_graph(path: Path) -> nx.Graph:
