@@ -214,15 +214,22 @@ def _in_child(work: Any, cap: float) -> tuple[list[dict[str, Any]], bool]:
 def _network(store: Any, spec: dict[str, Any], graphs: dict[str, Any]) -> dict[str, Stage]:
     from coopgraph import network
 
-    names = list(network.PROJECTIONS)
     stages: dict[str, Stage] = {}
+    # As `coopgraph build` does: the projection queries run once, then every projection is built from their rows.
+    rows = network.NetworkRows(store)
+
+    def query_rows() -> str:
+        tables = {key: rows.table(key) for key in network.projections.QUERIES}
+        return f"{sum(len(t) for t in tables.values())} rows from {len(tables)} queries"
+
+    stages["projection_queries"] = run(query_rows)
 
     def project(name: str) -> str:
-        graphs[name] = network.projection(store, name)
+        graphs[name] = network.projection(rows, name)
         g = graphs[name]
         return f"{g.number_of_nodes()} nodes, {g.number_of_edges()} edges"
 
-    for name in names:
+    for name in network.PROJECTIONS:
         stages[f"projection_{name}"] = run(lambda name=name: project(name))
 
     def metrics() -> str:
