@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from coopgraph.namespaces import ID, PREFIXES, turtle_prefix_block
+from coopgraph.namespaces import PREFIXES, instance_iri, turtle_prefix_block
 
 # Shipped vocabulary the contract names (docs/model.md); defined in vocab.ttl only when the ontology lacks them.
 THREATS = (
@@ -230,16 +230,16 @@ class _World:
         self.write_sources()
         top = max(self.member_count, key=lambda a: (self.member_count[a], a)) if self.member_count else None
         if top:
-            self.samples["agency"] = ID + "agency/" + top
-        self.samples["country"] = ID + "country/" + self.countries[0]
-        self.samples["threat"] = ID + "threat/fentanyl"
-        self.samples["indicator"] = ID + "indicator/" + next(iter(INDICATORS))
+            self.samples["agency"] = instance_iri("agency", top)
+        self.samples["country"] = instance_iri("country", self.countries[0])
+        self.samples["threat"] = instance_iri("threat", "fentanyl")
+        self.samples["indicator"] = instance_iri("indicator", next(iter(INDICATORS)))
 
     def write_vocab(self) -> None:
         w = self._open("vocab.ttl")
         n = 0
         for slug in THREATS:
-            if ID + "threat/" + slug in self.defined:
+            if instance_iri("threat", slug) in self.defined:
                 continue
             label = slug.replace("-", " ")
             pairs = [("a", ("coop:Threat", "skos:Concept")), ("skos:prefLabel", _en(label)), ("rdfs:label", _en(label)),
@@ -250,15 +250,15 @@ class _World:
                 pairs.append(("skos:topConceptOf", "threat:scheme"))
             w.subject(f"threat:{slug}", pairs)
             n += 1
-        if n and ID + "threat/scheme" not in self.defined:
+        if n and instance_iri("threat", "scheme") not in self.defined:
             w.subject("threat:scheme", [("a", "skos:ConceptScheme"), ("rdfs:label", _en("Threat taxonomy"))])
         for slug in ROLES:
-            if ID + "role/" + slug not in self.defined:
+            if instance_iri("role", slug) not in self.defined:
                 w.subject(f"role:{slug}", [("a", ("coop:Role", "skos:Concept")), ("rdfs:label", _en(slug)),
                                            ("skos:prefLabel", _en(slug)),
                                            ("skos:definition", _en(f"The role {slug} in a participation."))])
         for slug in UNITS:
-            if ID + "unit/" + slug not in self.defined:
+            if instance_iri("unit", slug) not in self.defined:
                 w.subject(f"unit:{slug}", [("a", ("coop:Unit", "skos:Concept")), ("rdfs:label", _en(slug)),
                                            ("skos:prefLabel", _en(slug)),
                                            ("skos:definition", _en(f"The unit of measure {slug}."))])
@@ -363,7 +363,7 @@ class _World:
             members = self._members((a, b), self.rng.randint(3, 9), (lead, "member", "member", "support"))
             self._participations(w, slug, members, start)
             if n == 0 or len(members) > 6 and "mechanism" not in self.samples:
-                self.samples["mechanism"] = ID + "mechanism/" + slug.partition(":")[2]
+                self.samples["mechanism"] = instance_iri("mechanism", slug.partition(":")[2])
             n += 1
         self._close(w, "mechanism", n)
 
@@ -389,7 +389,7 @@ class _World:
             members = [(f"country:{p}", "party") for p in sorted(parties)]
             members += [("agency:" + self.agency_of(p), "signatory") for p in sorted(parties)]
             self._participations(w, slug, list(dict.fromkeys(members)), signed)
-            self.samples.setdefault("agreement", ID + "agreement/" + slug.partition(":")[2])
+            self.samples.setdefault("agreement", instance_iri("agreement", slug.partition(":")[2]))
             n += 1
         self._close(w, "agreement", n)
 
@@ -411,7 +411,7 @@ class _World:
             ])
             members = self._members((a, b), self.rng.randint(2, 8), ("lead", "member", "support"))
             self._participations(w, slug, members, start)
-            self.samples.setdefault("operation", ID + "operation/" + slug.partition(":")[2])
+            self.samples.setdefault("operation", instance_iri("operation", slug.partition(":")[2]))
             n += 1
         self._close(w, "operation", n)
 
@@ -430,7 +430,7 @@ class _World:
                 ("dcterms:description", _en("A synthetic security plan.")), ("coop:startDate", self.day(year)),
                 ("dcterms:source", self.source()),
             ])
-            self.samples.setdefault("initiative", ID + "initiative/" + init.partition(":")[2])
+            self.samples.setdefault("initiative", instance_iri("initiative", init.partition(":")[2]))
             for p in range(1, 4):
                 pillar = f"initiative:p{i}-pillar-{p}"
                 w.subject(pillar, [
@@ -447,7 +447,7 @@ class _World:
                         ("coop:fundedBy", init), ("coop:implementedBy", "agency:" + self.agency_of(code)),
                         ("coop:targets", self.threat()), ("dcterms:source", self.source()),
                     ])
-                    self.samples.setdefault("measure", ID + "measure/" + measure.partition(":")[2])
+                    self.samples.setdefault("measure", instance_iri("measure", measure.partition(":")[2]))
                     n += 1
         self._close(w, "measure", n)
 
