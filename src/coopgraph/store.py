@@ -113,14 +113,3 @@ def to_value(term: Term | None) -> Value | None:
     if isinstance(term, ox.Literal):
         return Value(term.value, "literal", term.datatype.value if term.language is None else None, term.language)
     return Value(str(term), "literal")
-
-
-def construct_into(store: ox.Store, query: str, source: str = "rule") -> int:
-    """Run a CONSTRUCT and add its triples to the store; returns how many were new."""
-    before = len(store)
-    try:
-        triples = list(store.query(query, prefixes=PREFIXES))
-    except SyntaxError as error:
-        raise CoopgraphError(f"{source}: SPARQL syntax error: {error}; fix the rule") from None
-    store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
-    return len(store) - before
