@@ -94,7 +94,7 @@ def _symlink_folder_outside(data: Path, tmp: Path) -> None:
 
 def _symlink_inside(data: Path, tmp: Path) -> None:
     (data / "sub").mkdir()
-    (data / "sub" / "alias.ttl").symlink_to(data / "agencies.ttl")
+    (data / "sub" / "alias.ttl").symlink_to(data / "ca-us" / "agencies.ttl")
 
 
 def _fifo(data: Path, tmp: Path) -> None:

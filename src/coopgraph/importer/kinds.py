@@ -160,7 +160,7 @@ def _common(what: str, example_label: str, type_help: str, type_example: str = "
     )
 
 
-SOURCE_COLUMN = Column("source", True, "source ids (data/sources.ttl), ';'-separated", "seed-report")
+SOURCE_COLUMN = Column("source", True, "source ids (data/ca-us/sources.ttl), ';'-separated", "seed-report")
 
 
 def _agency(b: Builder) -> None:
