@@ -30,6 +30,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
+from coopgraph.blank_nodes import stabilise
 from coopgraph.errors import InputError
 
 SHAPES_SUFFIX = "shapes.ttl"
@@ -132,6 +133,7 @@ def load(ontology_dir: Path, data_dir: Path, store: ox.Store | None = None) -> L
             continue
         _load_file(store, path)
         files.append(path)
+    stabilise(store)  # blank-node labels from content: the same files give the same output, byte for byte
     graph = LoadedGraph(store=store, files=files, shapes_files=shapes)
     _check_literal_lengths(graph)
     return graph

@@ -15,8 +15,7 @@ import re
 import shutil
 import tempfile
 import time
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from coopgraph import paths
+from coopgraph.blank_nodes import blank_node_labels as _blank_node_labels
 from coopgraph.errors import FINDINGS, INPUT_ERROR, CoopgraphError
 from coopgraph.namespaces import OWL, RDF_TYPE, XSD
 from coopgraph.sparql_text import construct_to_insert
@@ -175,72 +175,6 @@ def _hermit_lines(store: ox.Store) -> Iterable[str]:
         if quad.predicate.value == _OWL_IMPORTS:
             continue  # owlready2 would fetch the imported IRI: nothing is read from the network
         yield f"{label(quad.subject)} {quad.predicate} {label(obj)} .\n"
-
-
-def _blank_node_labels(quads: list[ox.Quad]) -> Callable[[Any], str]:
-    """A term's N-Triples form, with each blank node named from what it holds and where it is used.
-
-    OWL's RDF mapping wants every class expression and list on its own blank node, so two identical unions
-    (the domain of one property, the range of another) must keep two names: the name hashes the node's
-    content (bottom-up) and the place it hangs from (top-down).
-    """
-    outgoing: dict[str, list[ox.Quad]] = defaultdict(list)
-    incoming: dict[str, list[ox.Quad]] = defaultdict(list)
-    for quad in quads:
-        if isinstance(quad.subject, ox.BlankNode):
-            outgoing[quad.subject.value].append(quad)
-        if isinstance(quad.object, ox.BlankNode):
-            incoming[quad.object.value].append(quad)
-    contents: dict[str, str] = {}
-    names: dict[str, str] = {}
-
-    # Both walks use an explicit stack: blank nodes may nest thousands of levels deep (no recursion limit).
-    def content(root: str) -> str:
-        """Hash of what a blank node holds, its blank children's contents included (bottom-up)."""
-        _post_order(root, lambda node: [q.object.value for q in outgoing[node] if isinstance(q.object, ox.BlankNode)],
-                    contents, lambda node: _digest("\n".join(sorted(
-                        f"{q.predicate} " + (contents[q.object.value] if isinstance(q.object, ox.BlankNode)
-                                             and q.object.value in contents else str(q.object))
-                        for q in outgoing[node]))))
-        return contents[root]
-
-    def name(node: str) -> str:
-        places = sorted(f"{names[q.subject.value] if isinstance(q.subject, ox.BlankNode) else q.subject} "
-                        f"{q.predicate}" for q in incoming[node]
-                        if not isinstance(q.subject, ox.BlankNode) or q.subject.value in names)
-        return "_:h" + _digest(content(node) + "@" + (places[0] if places else ""))
-
-    def label(term: Any) -> str:
-        """N-Triples form; a blank node is named by its content and the place it hangs from (top-down)."""
-        if not isinstance(term, ox.BlankNode):
-            return str(term)
-        _post_order(term.value, lambda node: [q.subject.value for q in incoming[node]
-                                              if isinstance(q.subject, ox.BlankNode)], names, name)
-        return names[term.value]
-
-    return label
-
-
-def _post_order(root: str, children: Callable[[str], list[str]], done: dict[str, str],
-                finish: Callable[[str], str]) -> None:
-    """Fill done[node] = finish(node) for root and what it depends on, dependencies first; cycles are cut."""
-    stack: list[tuple[str, bool]] = [(root, False)]
-    on_path: set[str] = set()
-    while stack:
-        node, expanded = stack.pop()
-        if node in done:
-            continue
-        if expanded:
-            done[node] = finish(node)
-            on_path.discard(node)
-        elif node not in on_path:
-            on_path.add(node)
-            stack.append((node, True))
-            stack.extend((child, False) for child in children(node) if child not in done and child not in on_path)
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
 def _owl2_literal(literal: ox.Literal) -> bool:

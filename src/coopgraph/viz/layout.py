@@ -6,12 +6,14 @@ igraph does the work: it is a declared dependency and needs no scipy (networkx's
 from __future__ import annotations
 
 import math
+import random
 from collections.abc import Hashable
 
 import igraph as ig
 import networkx as nx
 
 CENTRALITIES = ("pagerank", "degree", "betweenness")
+LAYOUT_SEED = 42
 
 
 def _to_igraph(graph: nx.Graph) -> tuple[ig.Graph, list[Hashable]]:
@@ -39,13 +41,19 @@ def positions(graph: nx.Graph, spacing: float = 140.0) -> dict[Hashable, tuple[f
         return {next(iter(graph.nodes)): (0.0, 0.0)}
     g, order = _to_igraph(graph)
     seed = [[math.cos(2 * math.pi * i / n), math.sin(2 * math.pi * i / n)] for i in range(n)]
-    layout = g.layout_fruchterman_reingold(seed=seed, niter=300 if n <= 2000 else 150,
-                                           grid="auto", weights=None)
+    # The start positions are fixed, but igraph's moves draw random numbers: seed them, or the page changes per run.
+    previous = ig.set_random_number_generator(random.Random(LAYOUT_SEED))
+    try:
+        layout = g.layout_fruchterman_reingold(seed=seed, niter=300 if n <= 2000 else 150,
+                                               grid="auto", weights=None)
+    finally:
+        ig.set_random_number_generator(previous if previous is not None else random)
     xs, ys = zip(*layout.coords, strict=True)
     extent = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
     scale = spacing * math.sqrt(n) / extent
     cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
-    return {node: (round((x - cx) * scale, 1), round((y - cy) * scale, 1))
+    # + 0.0 turns a rounded -0.0 into 0.0
+    return {node: (round((x - cx) * scale, 1) + 0.0, round((y - cy) * scale, 1) + 0.0)
             for node, (x, y) in zip(order, layout.coords, strict=True)}
 
 
