@@ -106,12 +106,20 @@ def test_row_cap_remotely(pushed: str) -> None:
     assert error.value.exit_code == LIMIT_ERROR
 
 
-def test_bad_query_is_a_remote_error_in_one_line(pushed: str) -> None:
+def test_bad_query_at_an_endpoint_shows_the_line_and_a_caret(pushed: str) -> None:
+    # The server parses the text we send (PREFIX lines added, comments gone, parameters in a VALUES block);
+    # the message shows the person's own line 4 with the caret where the server's parser stopped.
+    text = "# param: x iri urn:x\nSELECT * WHERE {  # a comment\n  ?x ?p ?o .\n  ?x coop:label ?y ?z }\n"
+    query = catalogue.parse(text, "bad")
     with pytest.raises(CoopgraphError) as error:
-        remote.select(pushed, "SELECT ?x WHERE { ?x ?y }", source="bad.rq")
+        remote.select(pushed, query.text, query.bindings(), source="bad.rq")
     assert error.value.exit_code == REMOTE_ERROR
-    assert "\n" not in error.value.message and "HTTP 400" in error.value.message or "QueryBadFormed" in \
-        error.value.message
+    first, shown, caret = error.value.message.splitlines()
+    assert first.startswith(f"endpoint {pushed} refused the query: bad.rq:4:")
+    assert "SPARQL syntax error" in first
+    assert shown.strip() == "?x coop:label ?y ?z }"
+    column = int(first.split("bad.rq:4:")[1].split(":")[0])
+    assert caret.index("^") - 4 == column - 1 >= shown.index("?z") - 4  # under the column it names
 
 
 def test_push_named_graph_with_the_cli(server: str, cli, tmp_path: Path) -> None:  # noqa: ANN001

@@ -25,7 +25,14 @@ from coopgraph import __version__
 from coopgraph.errors import INPUT_ERROR, LIMIT_ERROR, REMOTE_ERROR, CoopgraphError
 from coopgraph.namespaces import XSD
 from coopgraph.results import ResultTable, Value
-from coopgraph.sparql_text import Term, bind_values, missing_prefixes, query_form, strip_comments
+from coopgraph.sparql_text import (
+    Term,
+    bind_values,
+    missing_prefixes,
+    query_form,
+    strip_comments,
+    syntax_error_message,
+)
 from coopgraph.store import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, row_cap_error
 
 T = TypeVar("T")
@@ -51,6 +58,7 @@ def select(endpoint: str, query: str, bindings: Mapping[str, Term] | None = None
            retries: int = RETRIES, backoff: float = BACKOFF) -> ResultTable:
     """Run a query at a SPARQL endpoint; the same ResultTable as store.select gives for the same data."""
     from SPARQLWrapper import JSON, POST, TURTLE, URLENCODED, SPARQLWrapper
+    from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
     check_endpoint(endpoint)
     text = strip_comments(query)
@@ -65,7 +73,11 @@ def select(endpoint: str, query: str, bindings: Mapping[str, Term] | None = None
     client.setTimeout(max(1, round(timeout)))
 
     def attempt() -> bytes:
-        response = client.query().response
+        try:
+            response = client.query().response
+        except QueryBadFormed as error:  # HTTP 400: the server's parser refused the text; show where
+            message = syntax_error_message(query, _first_line(_response_of(error)), source, sent=text)
+            raise CoopgraphError(f"endpoint {endpoint} refused the query: {message}", REMOTE_ERROR) from None
         return response.read()
 
     body = with_retries(attempt, endpoint, source, timeout, retries, backoff)

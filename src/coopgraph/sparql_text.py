@@ -113,3 +113,101 @@ def construct_to_insert(text: str) -> str:
                 break  # the short form CONSTRUCT WHERE { } has no template to insert
             return f"{text[:match.start()]}INSERT{text[match.end():]}"
     raise CoopgraphError("a rule must be written CONSTRUCT { template } WHERE { pattern }", INPUT_ERROR)
+
+
+# Where a parser stopped (1-based): pyoxigraph and Oxigraph's server say "error at LINE:COLUMN: what was
+# expected"; Jena (Fuseki) says "at line LINE, column COLUMN".
+_POSITION = re.compile(r"(?:error )?at (\d+):(\d+):?\s*|\s*at line (\d+), column (\d+)\.?\s*")
+_SHOWN = 100  # characters of the offending line shown around the caret
+_DETAIL = 240  # characters of the parser's own words kept (its "expected one of" lists run long)
+_UPDATE_FORMS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
+
+
+def syntax_error_message(text: str, error: BaseException | str, source: str, sent: str | None = None) -> str:
+    """One message for a SPARQL syntax error: where, what the parser expected, the line, a caret under the place.
+
+    `text` is the query as the person wrote it; `sent` the text the parser saw (with added PREFIX lines or the
+    VALUES block of bound parameters), when it differs: positions are mapped back to `text`.
+    """
+    detail = " ".join(str(error).split())
+    found = _POSITION.search(detail)
+    if found is None:
+        return f"{source}: SPARQL syntax error: {_clip(detail)}; fix the query text"
+    reason = _clip(detail[:found.start()] + detail[found.end():])
+    seen = sent if sent is not None else text
+    line, column = (int(n) for n in found.groups() if n is not None)
+    offset = _offset(seen, line, column)
+    if sent is not None and sent != text:
+        offset = _map_offset(sent, text, offset)
+    if not text[offset:].strip():
+        offset = len(text.rstrip())  # stopped at the end: show the last line that holds something
+    offset, reason = _better_place(text, offset, reason)
+    line_start = text.rfind("\n", 0, offset) + 1
+    line_end = text.find("\n", offset)
+    line_end = len(text) if line_end < 0 else line_end
+    line_number = text.count("\n", 0, offset) + 1
+    column = offset - line_start + 1
+    shown, caret = _window(text[line_start:line_end], column - 1)
+    advice = "" if reason.endswith("?") else "; fix the query text at the caret"
+    return f"{source}:{line_number}:{column}: SPARQL syntax error: {reason}{advice}\n    {shown}\n    {caret}^"
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= _DETAIL else text[:_DETAIL - 3] + "..."
+
+
+def _offset(text: str, line: int, column: int) -> int:
+    """The character offset of a 1-based line and column (clamped to the text)."""
+    start = 0
+    for _ in range(line - 1):
+        newline = text.find("\n", start)
+        if newline < 0:
+            return len(text)
+        start = newline + 1
+    end = text.find("\n", start)
+    end = len(text) if end < 0 else end
+    return min(start + max(column - 1, 0), end)
+
+
+def _map_offset(sent: str, text: str, offset: int) -> int:
+    """An offset in `sent` as an offset in `text`, where `sent` is `text` with pieces inserted or comments removed."""
+    import difflib
+
+    matcher = difflib.SequenceMatcher(None, sent, text, autojunk=False)
+    for a, b, size in matcher.get_matching_blocks():
+        if offset < a:
+            return b  # inside something we inserted: the place it was inserted at
+        if offset < a + size:
+            return b + offset - a
+    return len(text)
+
+
+def _better_place(text: str, offset: int, reason: str) -> tuple[int, str]:
+    """Say what is wrong, and point at it, where the parser's words do not: an undeclared prefix, a misspelt form."""
+    import difflib
+
+    if "Prefix not found" in reason:
+        undeclared = re.search(r"([A-Za-z][\w.-]*)?:[\w.-]*$", text[:offset])
+        name = undeclared.group(1) or "" if undeclared else ""
+        return (undeclared.start() if undeclared else offset), (
+            f"the prefix {name + ':'!r} is not declared; add PREFIX {name}: <IRI> at the top")
+    for kind, match in _tokens(text):
+        word = match.group()
+        if kind in ("comment", "iri") or (kind == "other" and word == ":") or (kind == "word" and (
+                word.endswith(":") or word.upper() in ("BASE", "PREFIX"))):
+            continue  # the prologue: PREFIX name: <iri>, BASE <iri>
+        if kind != "word" or word.upper() in QUERY_FORMS or word.upper() in _UPDATE_FORMS:
+            return offset, reason
+        close = difflib.get_close_matches(word.upper(), (*QUERY_FORMS, "PREFIX", "BASE"), n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        return match.start(), f"{word!r} is not SELECT, CONSTRUCT, ASK or DESCRIBE (nor PREFIX or BASE){hint}"
+    return offset, reason
+
+
+def _window(line: str, index: int) -> tuple[str, str]:
+    """The line (or the part of a long one around index) and the padding that puts a caret under index."""
+    start = max(0, min(index - _SHOWN // 2, len(line) - _SHOWN))
+    end = start + _SHOWN
+    shown = ("..." if start else "") + line[start:end] + ("..." if end < len(line) else "")
+    pad = ("   " if start else "") + "".join("\t" if ch == "\t" else " " for ch in line[start:index])
+    return shown, pad

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from coopgraph.errors import LIMIT_ERROR, CoopgraphError
 from coopgraph.namespaces import PREFIXES, XSD
 from coopgraph.results import ResultTable, Value
-from coopgraph.sparql_text import Term, bind_values
+from coopgraph.sparql_text import Term, bind_values, syntax_error_message
 
 DEFAULT_TIMEOUT = 60.0  # seconds; `coopgraph query --timeout`
 DEFAULT_MAX_ROWS = 100_000  # `coopgraph query --max-rows`
@@ -68,7 +68,7 @@ def _evaluate(store: ox.Store, query: str, bindings: Mapping[str, Term] | None, 
         rows = _take(((convert(t.subject), convert(t.predicate), convert(t.object)) for t in result), max_rows, source)
         return ResultTable(["subject", "predicate", "object"], rows)
     except SyntaxError as error:
-        raise CoopgraphError(f"{source}: SPARQL syntax error: {error}; fix the query text") from None
+        raise CoopgraphError(syntax_error_message(query, error, source, bind_values(query, bindings or {}))) from None
     except (OSError, ValueError, RuntimeError) as error:
         raise CoopgraphError(f"{source}: the query failed: {error}") from None
 
