@@ -111,10 +111,17 @@ def test_unreadable_file_exits_2(folders, tmp_path, cli):
 
 
 @pytest.mark.parametrize("kind", list(KINDS))
-def test_each_template_example_row_imports_as_it_is(kind, folders, tmp_path):
+def test_each_template_example_row_is_refused_until_replaced(kind, folders, tmp_path):
     ontology, data = folders
     sheet = tmp_path / f"{kind}.csv"
     sheet.write_text(template(kind), encoding="utf-8")
+    with pytest.raises(ImportRefused) as refused:
+        import_csv(sheet, kind, ontology, data, dry_run=True, consistency=False)
+    # the example row is refused for being the example, and for nothing else: its cells show valid formats
+    assert [(p.line, p.column) for p in refused.value.problems] == [(2, "label")]
+    assert "template's example row" in refused.value.problems[0].reason
+    filled = template(kind).replace("(replace this row)", "(filled in)")
+    sheet.write_text(filled, encoding="utf-8")
     result = import_csv(sheet, kind, ontology, data, dry_run=True, consistency=False)
     assert result.rows == 1 and not result.target.exists()
 

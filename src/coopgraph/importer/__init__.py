@@ -58,7 +58,7 @@ def kind_named(name: str) -> Kind:
 
 
 def template(kind_name: str) -> str:
-    """The CSV header for a kind and one example row that imports as it is against the shipped data."""
+    """The CSV header for a kind and one example row (valid against the shipped data, but refused until replaced)."""
     kind = kind_named(kind_name)
     return _csv_text([[c.name for c in kind.columns], [c.example for c in kind.columns]])
 

@@ -16,6 +16,8 @@ from coopgraph.importer.cells import Reference, Row
 from coopgraph.namespaces import ONTOLOGY, PREFIXES, instance_iri
 
 Resolver = Callable[[Reference], "ox.NamedNode | None"]
+# The template's example row says so in its label; a row that still does was not filled in, and is refused.
+TEMPLATE_MARK = "(replace this row)"
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,10 @@ class Builder:
              many: bool = False) -> None:
         values = self.row.texts(column, required) if many else [self.row.text(column, required)]
         for value in values:
-            if value is not None:
+            if value is not None and TEMPLATE_MARK in value:
+                self.row.problem(column, f"still the template's example row ({value!r}); put your own values in "
+                                         "it, or delete the row")
+            elif value is not None:
                 self.add(predicate, ox.Literal(value, language=lang) if lang else ox.Literal(value), column=column)
 
     def literal(self, predicate: str, column: str, literal: ox.Literal | None) -> None:
