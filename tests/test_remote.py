@@ -179,3 +179,12 @@ def test_target_url() -> None:
     assert target_url("http://h/store", "https://e.org/g#1") == "http://h/store?graph=https%3A%2F%2Fe.org%2Fg%231"
     with pytest.raises(CoopgraphError):
         target_url("ftp://h/store", None)
+
+
+def test_a_misspelt_parameter_value_is_named_at_an_endpoint_too(pushed: str) -> None:
+    query = catalogue.resolve("mechanism-members")
+    given = {"mechanism": "cbftff"}
+    with pytest.raises(CoopgraphError) as error:
+        catalogue.check_resources(query, given, query.bindings(given),
+                                  lambda text, values: remote.select(pushed, text, values))
+    assert "(did you mean cbftf" in error.value.message

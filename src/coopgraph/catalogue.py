@@ -15,16 +15,22 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from coopgraph.errors import CoopgraphError, InputError
+from coopgraph.errors import INPUT_ERROR, CoopgraphError, InputError
 from coopgraph.literals import XSD, date_literal, number_literal
 from coopgraph.namespaces import INSTANCE_KINDS, PREFIXES, instance_iri
 from coopgraph.paths import queries_dir
+from coopgraph.suggest import did_you_mean
+
+if TYPE_CHECKING:
+    from coopgraph.results import ResultTable
 
 _HEADER = re.compile(r"^#\s*(title|question|param|columns)\s*:\s*(.*)$")
 _PARAM = re.compile(r"^(\w+)\s+(\S+)\s+(\S+)\s*(?:--\s*(.*))?$")
@@ -74,7 +80,9 @@ class Query:
         unknown = sorted(set(given) - set(known))
         if unknown:
             names = ", ".join(known) or "none"
-            raise CoopgraphError(f"{self.name}: unknown parameter {', '.join(unknown)}; this query takes: {names}")
+            hints = "".join(did_you_mean(name, known) for name in unknown)
+            raise CoopgraphError(f"{self.name}: unknown parameter {', '.join(unknown)}{hints}; this query takes: "
+                                 f"{names}")
         return {p.name: p.term(given.get(p.name, p.default)) for p in self.parameters}
 
 
@@ -127,8 +135,46 @@ def resolve(spec: str, folder: Path | None = None) -> Query:
         return read(path)
     queries = catalogue(folder)
     if spec not in queries:
-        raise CoopgraphError(f"no query named {spec!r} in the catalogue; `coopgraph queries` lists them")
+        raise CoopgraphError(f"no query named {spec!r} in the catalogue{did_you_mean(spec, queries)}; "
+                             "`coopgraph queries` lists them")
     return queries[spec]
+
+
+Runner = Callable[[str, Mapping[str, ox.NamedNode | ox.Literal]], "ResultTable"]
+_SUGGESTED = 5  # known values listed when none is close to the one given
+
+
+def check_resources(query: Query, given: Mapping[str, str], bindings: Mapping[str, ox.NamedNode | ox.Literal],
+                    run: Runner) -> None:
+    """Every IRI parameter given on the command line names something in the graph, else an error (exit 2)
+    that names the closest existing values. `run(text, bindings)` runs a query (embedded or remote).
+
+    Without this, a misspelt value (mechanism=cbftff) gives an empty result and exit 0: no word of the typo.
+    """
+    for parameter in query.parameters:
+        term = bindings.get(parameter.name)
+        if parameter.name not in given or not isinstance(term, ox.NamedNode):
+            continue
+        if _internal(run, "resource-exists", {"resource": term}) == [("true",)]:
+            continue
+        kind = parameter.type.partition(":")[2]
+        cut = max(term.value.rfind("/"), term.value.rfind("#")) + 1
+        namespace = instance_iri(kind, "") if kind in INSTANCE_KINDS else term.value[:cut]
+        known = [row[0] for row in _internal(run, "resources-of-kind", {"namespace": ox.Literal(namespace)})]
+        local = {iri[len(namespace):]: iri for iri in known}
+        wanted = term.value[len(namespace):] if term.value.startswith(namespace) else term.value
+        hint = did_you_mean(wanted, local)
+        if not hint and local:
+            more = ", ..." if len(local) > _SUGGESTED else ""
+            hint = f" (known values: {', '.join(list(local)[:_SUGGESTED])}{more})"
+        raise CoopgraphError(f"{query.name}: --param {parameter.name}={given[parameter.name]}: <{term.value}> is in "
+                             f"no triple of the graph{hint}; check the spelling", INPUT_ERROR)
+
+
+def _internal(run: Runner, name: str, values: Mapping[str, ox.NamedNode | ox.Literal]) -> list[tuple[str, ...]]:
+    """Rows of a query of queries/internal/ (SPARQL the code runs for itself, not part of the catalogue)."""
+    query = read(queries_dir() / "internal" / f"{name}.rq")
+    return run(query.text, values).plain_rows()
 
 
 def _expand_iri(value: str, kind: str) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 import click
 import pandas as pd
 
-from coopgraph.cli.options import format_option, graph_options
+from coopgraph.cli.options import Choice, format_option, graph_options
 from coopgraph.graph import open_graph
 
 # The columns a person reads first; --format csv and json carry every column.
@@ -20,7 +20,7 @@ TABLE_COLUMNS = ["label", "country", "degree", "weighted_degree", "betweenness",
 
 @click.command()
 @click.option("--projection", "projection_name", default="collaboration", show_default=True,
-              type=click.Choice(["collaboration", "bipartite", "country", "threat"]),
+              type=Choice(["collaboration", "bipartite", "country", "threat"]),
               help="Which network: agency-agency collaboration, agency-vehicle bipartite, country ties, threat "
                    "coverage.")
 @click.option("--year", type=click.IntRange(1800, 2200), default=None,

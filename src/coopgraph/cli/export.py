@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from coopgraph.cli.options import graph_options
+from coopgraph.cli.options import Choice, graph_options
 from coopgraph.graph import open_graph
 
 
@@ -17,7 +17,7 @@ from coopgraph.graph import open_graph
 @click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The file to write (replaced only once it is complete).")
 @click.option("--projection", "projection_name", default="collaboration", show_default=True,
-              type=click.Choice(["collaboration", "bipartite", "country", "threat"]),
+              type=Choice(["collaboration", "bipartite", "country", "threat"]),
               help="The projection GEXF and GraphML carry.")
 @click.option("--year", type=click.IntRange(1800, 2200), default=None,
               help="GEXF/GraphML: only what was in force that year.")

@@ -7,11 +7,11 @@ from pathlib import Path
 import click
 
 from coopgraph import paths
-from coopgraph.cli.options import graph_options
+from coopgraph.cli.options import Choice, graph_options
 from coopgraph.errors import CoopgraphError
 from coopgraph.importer import KINDS, import_csv, template
 
-_KIND = click.Choice(list(KINDS))
+_KIND = Choice(list(KINDS))
 
 
 @click.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import click
@@ -9,10 +10,13 @@ import click
 from coopgraph import catalogue
 from coopgraph.cli.options import format_option, graph_options, parse_params
 from coopgraph.graph import open_graph
+from coopgraph.results import ResultTable
+from coopgraph.sparql_text import Term
 from coopgraph.store import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT
 
 
-@click.command()
+# Extra words are kept (not refused by click) so that `--param NAME VALUE` gets a message saying how to write it.
+@click.command(context_settings={"allow_extra_args": True})
 @click.argument("query_spec", metavar="QUERY")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Bind a query parameter (repeatable).")
 @click.option("--endpoint", metavar="URL", default=None,
@@ -23,22 +27,29 @@ from coopgraph.store import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT
               help="Refuse a result with more rows than this (exit code 4).")
 @format_option
 @graph_options
-def command(query_spec: str, params: tuple[str, ...], endpoint: str | None, timeout: float, max_rows: int, fmt: str,
-            ontology_dir: Path | None, data_dir: Path | None) -> None:
+@click.pass_context
+def command(ctx: click.Context, query_spec: str, params: tuple[str, ...], endpoint: str | None, timeout: float,
+            max_rows: int, fmt: str, ontology_dir: Path | None, data_dir: Path | None) -> None:
     """Run QUERY: a catalogue name (see `coopgraph queries`), a path to a .rq file, or - for standard input.
 
     Exit codes: 3 when the endpoint is down or answers an error, 4 when the timeout or the row cap is hit.
     """
+    given = parse_params(params, ctx.args)
     query = catalogue.resolve(query_spec)
-    bindings = query.bindings(parse_params(params))
+    bindings = query.bindings(given)
     source = str(query.path or query.name)
     if endpoint:
         from coopgraph import remote
 
-        table = remote.select(endpoint, query.text, bindings, source=source, timeout=timeout, max_rows=max_rows)
+        def run(text: str, values: Mapping[str, Term], source: str = source) -> ResultTable:
+            return remote.select(endpoint, text, values, source=source, timeout=timeout, max_rows=max_rows)
     else:
         from coopgraph.store import select
 
         graph = open_graph(ontology_dir, data_dir)
-        table = select(graph.store, query.text, bindings, source=source, timeout=timeout, max_rows=max_rows)
-    click.echo(table.render(fmt), nl=False)
+
+        def run(text: str, values: Mapping[str, Term], source: str = source) -> ResultTable:
+            return select(graph.store, text, values, source=source, timeout=timeout, max_rows=max_rows)
+    # A given IRI that names nothing in the graph is a typo: say so, with the closest values, not an empty table.
+    catalogue.check_resources(query, given, bindings, lambda text, values: run(text, values, "parameter check"))
+    click.echo(run(query.text, bindings).render(fmt), nl=False)

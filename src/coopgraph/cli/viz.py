@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 import networkx as nx
 
-from coopgraph.cli.options import graph_options
+from coopgraph.cli.options import Choice, graph_options
 from coopgraph.errors import CoopgraphError, InputError
 from coopgraph.graph import open_graph
 
@@ -16,7 +16,7 @@ PROJECTIONS = ("collaboration", "bipartite", "country", "threat")
 
 
 @click.command()
-@click.option("--projection", "name", type=click.Choice(PROJECTIONS), default="collaboration", show_default=True,
+@click.option("--projection", "name", type=Choice(PROJECTIONS), default="collaboration", show_default=True,
               help="Which network: agencies linked by what they share, agencies and vehicles, countries, threats.")
 @click.option("--country", help="Keep the nodes of this country (its label, e.g. Canada).")
 @click.option("--threat", help="Keep what lies within two links of this threat (label, slug or CURIE).")

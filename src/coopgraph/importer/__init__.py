@@ -27,6 +27,7 @@ from coopgraph.importer.kinds import KINDS, Builder, Kind
 from coopgraph.load import LoadedGraph, load
 from coopgraph.namespaces import ONTOLOGY, PREFIXES, instance_iri, shorten, turtle_prefix_block
 from coopgraph.output import write_file_atomically
+from coopgraph.suggest import did_you_mean
 
 __all__ = ["KINDS", "ImportRefused", "ImportResult", "Problem", "import_csv", "target_path", "template"]
 
@@ -53,7 +54,7 @@ class ImportResult:
 
 def kind_named(name: str) -> Kind:
     if name not in KINDS:
-        raise CoopgraphError(f"unknown kind {name!r}; use one of: {', '.join(KINDS)}")
+        raise CoopgraphError(f"unknown kind {name!r}{did_you_mean(name, KINDS)}; use one of: {', '.join(KINDS)}")
     return KINDS[name]
 
 

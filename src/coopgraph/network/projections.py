@@ -23,6 +23,7 @@ import pyoxigraph as ox
 from coopgraph import catalogue, paths
 from coopgraph.errors import CoopgraphError
 from coopgraph.store import select
+from coopgraph.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from coopgraph.load import LoadedGraph
@@ -82,7 +83,8 @@ def projection(store: ox.Store | LoadedGraph | NetworkRows, name: str, year: int
     """
     builders = {"collaboration": _collaboration, "bipartite": _bipartite, "country": _country, "threat": _threat}
     if name not in builders:
-        raise CoopgraphError(f"unknown projection {name!r}; choose one of {', '.join(PROJECTIONS)}")
+        raise CoopgraphError(f"unknown projection {name!r}{did_you_mean(name, PROJECTIONS)}; "
+                             f"choose one of {', '.join(PROJECTIONS)}")
     rows = rows_for(store)
     graph = builders[name](rows, year)
     graph.graph.update({"projection": name, "year": "" if year is None else int(year)})
