@@ -38,3 +38,4 @@ def test_export_graphml(cli, tmp_path):
     result = cli("export", "--data", FIXTURE, "--format", "graphml", "--out", str(graphml))
     assert result.returncode == 0, result.stderr
     assert nx.read_graphml(graphml).number_of_nodes() == 6
+    assert result.stdout == "" and result.stderr.startswith(f"wrote {graphml}: ")

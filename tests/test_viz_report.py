@@ -60,6 +60,8 @@ def test_viz_writes_only_the_named_file(cli, tmp_path):
     result = cli("viz", "--input", str(FIXTURES / "hostile.json"), "--out", "page.html", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["page.html"]  # no lib/ folder, no temporary files
+    # the summary goes where export's goes, stderr: stdout stays for data
+    assert result.stdout == "" and result.stderr.startswith("wrote page.html: ")
     assert remote_loads((tmp_path / "page.html").read_text(encoding="utf-8")) == []
 
 

@@ -71,7 +71,8 @@ def command(name: str, country: str | None, threat: str | None, year: int | None
     info = write_page(graph, out_file, heading, size_by=size_by, limit=aggregate_above, group_by=group_by,
                       focus=centre, note=f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} links.")
     views = f"; {len(info.views)} views (aggregated)" if info.aggregated else ""
-    click.echo(f"{info.path}: {info.nodes} nodes, {info.edges} links{views}")
+    # A summary for the person, on stderr like every command's (stdout carries only data: a table, CSV, JSON)
+    click.echo(f"wrote {info.path}: {info.nodes} nodes, {info.edges} links{views}", err=True)
 
 
 def read_graph(path: Path) -> nx.Graph:
