@@ -13,7 +13,7 @@ from coopgraph.network.exchange import write_gexf, write_graphml
 from coopgraph.network.metrics import agency_metrics, network_summary
 from coopgraph.network.projections import SEPARATOR, NetworkRows, rows_for
 from coopgraph.network.projections import projection as make_projection
-from coopgraph.network.timeline import timeline
+from coopgraph.network.timeline import timeline_and_gap
 from coopgraph.network.whatif import what_if
 
 if TYPE_CHECKING:
@@ -50,7 +50,12 @@ def write_outputs(graph: LoadedGraph | NetworkRows, folder: Path, projection: st
         "graphml": folder / f"{projection}.graphml",
     }
     metrics.to_csv(written["metrics"], index=False)
-    timeline(rows, projection).to_csv(written["timeline"], index=False)
+    # The summary is over all years; say why the timeline's last row counts fewer (ended or undated ties).
+    frame, gap = timeline_and_gap(rows, projection, whole=G if year is None else None)
+    if gap:
+        summary["versus_timeline"] = gap.pop("explanation")
+        summary["timeline_last_year"] = gap
+    frame.to_csv(written["timeline"], index=False)
     what_if_table(G, metrics).to_csv(written["whatif"], index=False)
     written["summary"].write_text(json.dumps(summary, indent=2, ensure_ascii=False, default=str) + "\n",
                                   encoding="utf-8")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import pandas as pd
@@ -26,13 +26,30 @@ def timeline(store: ox.Store | LoadedGraph | NetworkRows, name: str = "collabora
 
     Each row describes projection(store, name, year): what was in force that year. The queries run once.
     """
+    return timeline_and_gap(store, name, first, last)[0]
+
+
+def timeline_and_gap(store: ox.Store | LoadedGraph | NetworkRows, name: str = "collaboration",
+                     first: int | None = None, last: int = LAST_YEAR, whole: nx.Graph | None = None,
+                     ) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The timeline, and how its last row differs from `whole`, the projection over all years (the summary's).
+
+    The summary counts every tie in the data whatever its dates; a timeline row counts what was in force that
+    year. The gap splits what the last row leaves out into what was in force in an earlier year only (it ended)
+    and what no year of the timeline holds (no start year, or one after `last`). Empty without `whole`.
+    """
     rows = rows_for(store)
     start = first if first is not None else rows.first_year()
     if start is None:
-        return pd.DataFrame(columns=TIMELINE_COLUMNS)
+        return pd.DataFrame(columns=TIMELINE_COLUMNS), {}
     records = []
+    ever_nodes: set[Any] = set()
+    ever_edges: set[frozenset[Any]] = set()
+    graph = nx.Graph()
     for year in range(start, max(start, last) + 1):
         graph = projection(rows, name, year)
+        ever_nodes.update(graph)
+        ever_edges.update(frozenset(edge) for edge in graph.edges())
         components = list(nx.connected_components(graph))
         records.append({
             "year": year,
@@ -44,4 +61,45 @@ def timeline(store: ox.Store | LoadedGraph | NetworkRows, name: str = "collabora
             "components": len(components),
             "largest_component": max((len(c) for c in components), default=0),
         })
-    return pd.DataFrame.from_records(records, columns=TIMELINE_COLUMNS)
+    frame = pd.DataFrame.from_records(records, columns=TIMELINE_COLUMNS)
+    if whole is None:
+        return frame, {}
+    return frame, _gap(whole, graph, int(records[-1]["year"]), ever_nodes, ever_edges)
+
+
+def _gap(whole: nx.Graph, last: nx.Graph, year: int, ever_nodes: set[Any], ever_edges: set[frozenset[Any]],
+         ) -> dict[str, Any]:
+    missing_nodes = set(whole) - set(last)
+    missing_edges = {frozenset(edge) for edge in whole.edges()} - {frozenset(edge) for edge in last.edges()}
+    gap = {
+        "year": year,
+        "nodes": last.number_of_nodes(),
+        "edges": last.number_of_edges(),
+        "ended_nodes": len(missing_nodes & ever_nodes),
+        "ended_edges": len(missing_edges & ever_edges),
+        "undated_nodes": len(missing_nodes - ever_nodes),
+        "undated_edges": len(missing_edges - ever_edges),
+    }
+    gap["explanation"] = explain_gap(gap, whole.number_of_nodes(), whole.number_of_edges())
+    return gap
+
+
+def explain_gap(gap: dict[str, Any], nodes: int, edges: int) -> str:
+    """One sentence on why the summary's counts and the timeline's last row differ (or that they agree)."""
+    year = gap["year"]
+    if (nodes, edges) == (gap["nodes"], gap["edges"]):
+        return f"The summary and the timeline's last row ({year}) count the same {nodes} nodes and {edges} edges."
+    parts = []
+    if gap["ended_nodes"] or gap["ended_edges"]:
+        parts.append(f"{_count(gap['ended_nodes'], 'node')} and {_count(gap['ended_edges'], 'edge')} whose ties "
+                     f"ended before {year}")
+    if gap["undated_nodes"] or gap["undated_edges"]:
+        parts.append(f"{_count(gap['undated_nodes'], 'node')} and {_count(gap['undated_edges'], 'edge')} whose "
+                     f"ties have no start year (or start after {year})")
+    return (f"The summary counts every tie in the data, whatever its dates ({nodes} nodes, {edges} edges); the "
+            f"timeline counts the ties in force each year, so its last row ({year}: {gap['nodes']} nodes, "
+            f"{gap['edges']} edges) leaves out {' and '.join(parts)}.")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
