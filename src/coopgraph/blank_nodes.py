@@ -1,14 +1,15 @@
 """Blank-node labels computed from content, so the same input gives the same labels (and the same output bytes).
 
 A parser names blank nodes at random: two loads of the same files would write different graph.nt and graph.ttl
-files, exports and query results. After loading, every blank node is renamed from a hash of what it holds (its
-statements, blank children included) and the place it hangs from; identical twins in the same place (which
-no reader can tell apart) get a counter. The same names serve the HermiT cache key (reason.py).
+files, exports and query results. When a file is loaded, each of its blank nodes is renamed from a hash of what
+it holds (its statements, blank children included) and the place it hangs from; identical twins in the same
+place (which no reader can tell apart) get a counter. The same names serve the HermiT cache key (reason.py).
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -19,6 +20,41 @@ from coopgraph.paths import queries_dir
 
 # queries/internal/: SPARQL the code runs for itself (not part of the catalogue).
 _TRIPLES_QUERY = "internal/blank-node-triples.rq"
+# Turtle writes blank nodes as _:label, [ ... ] or a ( list ); N-Triples as _:label.
+_SYNTAX = re.compile(rb"[\[(]|_:")
+_STRING = re.compile(rb'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
+
+
+def may_hold_blank_nodes(content: bytes, fmt: ox.RdfFormat) -> bool:
+    """False only when the Turtle or N-Triples text surely has no blank node (its brackets sit in strings).
+
+    A cheap look at the lines that hold '[', '(' or '_:', without their quoted strings; a file with multi-line
+    strings, RDF/XML and JSON-LD (which make blank nodes without writing them) always may.
+    """
+    if fmt not in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES) or b'"""' in content or b"'''" in content:
+        return True
+    for token in (b"[", b"(", b"_:"):  # bytes.find runs at memory speed; a regex scan of the file would not
+        position = content.find(token)
+        while position >= 0:
+            start = content.rfind(b"\n", 0, position) + 1
+            end = content.find(b"\n", position)
+            end = len(content) if end < 0 else end
+            if _SYNTAX.search(_STRING.sub(b'""', content[start:end])):
+                return True
+            position = content.find(token, end)
+    return False
+
+
+def load_stable(store: ox.Store, **parser_args: Any) -> None:
+    """bulk_load one file into `store` with its blank nodes named from their content.
+
+    Blank nodes belong to the file they are written in, so each file's are named on their own: in a scratch
+    store, whose triples then go into `store` (bulk_load would rename them at random again).
+    """
+    scratch = ox.Store()
+    scratch.bulk_load(**parser_args)
+    stabilise(scratch)
+    store.extend(scratch)
 
 
 def stabilise(store: ox.Store) -> int:

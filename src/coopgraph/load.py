@@ -30,7 +30,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
-from coopgraph.blank_nodes import stabilise
+from coopgraph.blank_nodes import load_stable, may_hold_blank_nodes
 from coopgraph.errors import InputError
 
 SHAPES_SUFFIX = "shapes.ttl"
@@ -133,7 +133,6 @@ def load(ontology_dir: Path, data_dir: Path, store: ox.Store | None = None) -> L
             continue
         _load_file(store, path)
         files.append(path)
-    stabilise(store)  # blank-node labels from content: the same files give the same output, byte for byte
     graph = LoadedGraph(store=store, files=files, shapes_files=shapes)
     _check_literal_lengths(graph)
     return graph
@@ -184,7 +183,12 @@ def _load_file(store: ox.Store, path: Path) -> None:
     args = parser_args(path)  # refuses what must not be read (links outside, pipes, DTDs) before anything else
     if path.stat().st_size:
         with _reading(path):
-            store.bulk_load(**args)
+            # blank-node labels from content, so the same files give the same output, byte for byte
+            content = args["input"] if "input" in args else path.read_bytes()
+            if may_hold_blank_nodes(content, args["format"]):
+                load_stable(store, **args)
+            else:
+                store.bulk_load(**args)
 
 
 def _check_parses(path: Path) -> None:
