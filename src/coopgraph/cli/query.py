@@ -41,15 +41,18 @@ def command(ctx: click.Context, query_spec: str, params: tuple[str, ...], endpoi
     if endpoint:
         from coopgraph import remote
 
-        def run(text: str, values: Mapping[str, Term], source: str = source) -> ResultTable:
-            return remote.select(endpoint, text, values, source=source, timeout=timeout, max_rows=max_rows)
+        def run(text: str, values: Mapping[str, Term], source: str = source, cap: int | None = max_rows,
+                ) -> ResultTable:
+            return remote.select(endpoint, text, values, source=source, timeout=timeout, max_rows=cap)
     else:
         from coopgraph.store import select
 
         graph = open_graph(ontology_dir, data_dir)
 
-        def run(text: str, values: Mapping[str, Term], source: str = source) -> ResultTable:
-            return select(graph.store, text, values, source=source, timeout=timeout, max_rows=max_rows)
+        def run(text: str, values: Mapping[str, Term], source: str = source, cap: int | None = max_rows,
+                ) -> ResultTable:
+            return select(graph.store, text, values, source=source, timeout=timeout, max_rows=cap)
     # A given IRI that names nothing in the graph is a typo: say so, with the closest values, not an empty table.
-    catalogue.check_resources(query, given, bindings, lambda text, values: run(text, values, "parameter check"))
+    # (--max-rows caps the answer, not the list the closest values are drawn from)
+    catalogue.check_resources(query, given, bindings, lambda text, values: run(text, values, "parameter check", None))
     click.echo(run(query.text, bindings).render(fmt), nl=False)
