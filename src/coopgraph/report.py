@@ -1,6 +1,6 @@
 """The main job: load, derive, validate, run the catalogue, analyse the network, and write one output folder.
 
-out/ holds graph.ttl, graph.nt, validation.txt, queries/<name>.csv, network/ (metrics, timeline, what-if,
+out/ holds graph.ttl, graph.nt, graph-owl.ttl (for OWL 2 reasoners), validation.txt, queries/<name>.csv, network/ (metrics, timeline, what-if,
 summary, GEXF, GraphML), pages/ (interactive network pages), plots/ (PNG) and index.html, the page to open first.
 Everything is written to a staging folder that replaces out/ only when the whole build succeeded.
 """
@@ -20,6 +20,7 @@ import pyoxigraph as ox
 from coopgraph import catalogue
 from coopgraph.load import LoadedGraph
 from coopgraph.output import staged_folder
+from coopgraph.release import write_owl_graph
 from coopgraph.results import ResultTable
 from coopgraph.stats import class_counts
 from coopgraph.store import select
@@ -68,6 +69,7 @@ def build(graph: LoadedGraph, out: Path, progress: object | None = None) -> Buil
         graph.store.dump(str(staging / "graph.ttl"), format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(),
                          prefixes=_prefixes())
         graph.store.dump(str(staging / "graph.nt"), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+        write_owl_graph(graph.store, staging, _prefixes())  # for OWL 2 reasoners (HermiT, Protege)
 
         step("validating")
         # The main job still runs on a machine without Java; the report says what was not checked.
