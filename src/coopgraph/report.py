@@ -1,7 +1,8 @@
 """The main job: load, derive, validate, run the catalogue, analyse the network, and write one output folder.
 
-out/ holds graph.ttl, graph.nt, graph-owl.ttl (for OWL 2 reasoners), validation.txt, queries/<name>.csv, network/ (metrics, timeline, what-if,
-summary, GEXF, GraphML), pages/ (interactive network pages), plots/ (PNG) and index.html, the page to open first.
+out/ holds graph.ttl, graph.nt, graph-owl.ttl (for OWL 2 reasoners), validation.txt, queries/<name>.csv, network/
+(metrics, timeline, what-if, summary, GEXF, GraphML), pages/ (interactive network pages), plots/ (PNG) and
+index.html, the page to open first.
 Everything is written to a staging folder that replaces out/ only when the whole build succeeded.
 """
 
