@@ -172,7 +172,7 @@ def _hermit_lines(store: ox.Store) -> Iterable[str]:
     label = _blank_node_labels(quads)
     for quad in quads:
         obj = quad.object
-        if isinstance(obj, ox.Literal) and not _owl2_literal(obj):
+        if isinstance(obj, ox.Literal) and not owl2_literal(obj):
             continue
         if quad.predicate.value == _OWL_IMPORTS:
             continue  # owlready2 would fetch the imported IRI: nothing is read from the network
@@ -245,7 +245,8 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
-def _owl2_literal(literal: ox.Literal) -> bool:
+def owl2_literal(literal: ox.Literal) -> bool:
+    """True when the literal's datatype is in the OWL 2 datatype map and its lexical form is valid for it."""
     datatype = literal.datatype.value
     if datatype not in _OWL2_DATATYPES:
         return False

@@ -1,7 +1,8 @@
 """The main job: load, derive, validate, run the catalogue, analyse the network, and write one output folder.
 
-out/ holds graph.ttl, graph.nt, validation.txt, queries/<name>.csv, network/ (metrics, timeline, what-if,
-summary, GEXF, GraphML), pages/ (interactive network pages), plots/ (PNG) and index.html, the page to open first.
+out/ holds graph.ttl, graph.nt, graph-owl.ttl (for OWL 2 reasoners), validation.txt, queries/<name>.csv, network/
+(metrics, timeline, what-if, summary, GEXF, GraphML), pages/ (interactive network pages), plots/ (PNG) and
+index.html, the page to open first.
 Everything is written to a staging folder that replaces out/ only when the whole build succeeded.
 """
 
@@ -21,6 +22,7 @@ from coopgraph import catalogue
 from coopgraph.backend import Backend, as_backend
 from coopgraph.load import LoadedGraph
 from coopgraph.output import staged_folder
+from coopgraph.release import write_owl_graph
 from coopgraph.results import ResultTable
 from coopgraph.stats import class_counts
 
@@ -57,6 +59,8 @@ def build(source: Backend | LoadedGraph, out: Path, progress: object | None = No
         step("writing the merged graph")
         graph.dump(ox.RdfFormat.TURTLE, staging / "graph.ttl")
         graph.dump(ox.RdfFormat.N_TRIPLES, staging / "graph.nt")
+        # for OWL 2 reasoners (HermiT, Protege): graph.nt re-read, with OWL 2 datatypes only
+        write_owl_graph(ox.parse(path=str(staging / "graph.nt"), format=ox.RdfFormat.N_TRIPLES), staging)
 
         step("validating")
         # The main job still runs on a machine without Java; the report says what was not checked.

@@ -60,7 +60,9 @@ class NetworkRows:
         return _node_attributes(self.table("entities"))
 
     def first_year(self) -> int | None:
-        years = pd.to_numeric(self.table("participations")["from"], errors="coerce").dropna()
+        """The earliest year any tie starts: an agency's, or a country's (a country-level accord can come first)."""
+        years = pd.concat([pd.to_numeric(self.table(name)["from"], errors="coerce")
+                           for name in ("participations", "countries")]).dropna()
         return int(years.min()) if len(years) else None
 
 
