@@ -101,6 +101,7 @@ def build(graph: LoadedGraph, out: Path, progress: object | None = None) -> Buil
 def _network(graph: LoadedGraph, staging: Path, page: Any, step: Callable[[str], None]) -> None:
     """network/ from the network module, pages/ and plots/ from viz; fills the report's network section."""
     from coopgraph import network
+    from coopgraph.network.timeline import presence
     from coopgraph.viz import index_page, plots
     from coopgraph.viz.page import write_page
 
@@ -118,9 +119,9 @@ def _network(graph: LoadedGraph, staging: Path, page: Any, step: Callable[[str],
     (staging / "pages").mkdir()
     for name, title in PROJECTION_TITLES.items():
         projected = network.projection(rows, name)
-        info = write_page(projected, staging / "pages" / f"{name}.html", title,
-                          note=f"{projected.number_of_nodes()} nodes, {projected.number_of_edges()} links. "
-                               "Colour: country; shape: type; size: PageRank; width: weight.")
+        info = write_page(projected, staging / "pages" / f"{name}.html", title, presence=presence(rows, name),
+                          note=f"{projected.number_of_nodes()} nodes, {projected.number_of_edges()} links, all "
+                               "years. Size: PageRank; line width: shared vehicles.")
         page.pages.append(index_page.PageLink(title, f"pages/{name}.html", info.nodes, info.edges, info.aggregated))
 
     step("plotting")
