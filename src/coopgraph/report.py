@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 import pyoxigraph as ox
 
-from coopgraph import catalogue
+from coopgraph import catalogue, paths
 from coopgraph.load import LoadedGraph
 from coopgraph.output import staged_folder
 from coopgraph.results import ResultTable
@@ -30,20 +30,6 @@ PROJECTION_TITLES = {
     "country": "Countries",
     "threat": "Threats and who targets them",
 }
-
-SOURCES = """
-SELECT ?source (SAMPLE(?t) AS ?title) (SAMPLE(?p) AS ?publisher) (SAMPLE(?d) AS ?issued) (SAMPLE(?u) AS ?url)
-WHERE {
-  ?source a coop:Source .
-  OPTIONAL { ?source dcterms:title ?t }
-  OPTIONAL { ?source dcterms:publisher ?p }
-  OPTIONAL { ?source dcterms:issued ?d }
-  OPTIONAL { ?source coop:url ?u }
-}
-GROUP BY ?source
-ORDER BY ?title ?source
-"""
-
 
 @dataclass
 class BuildResult:
@@ -88,8 +74,10 @@ def build(graph: LoadedGraph, out: Path, progress: object | None = None) -> Buil
             (staging / "queries" / f"{name}.csv").write_text(table.to_csv(), encoding="utf-8")
             results[name] = table
 
+        sources = catalogue.read(paths.queries_dir() / "report" / "sources.rq")
         page = index_page.Report(len(graph), report.conforms, validation_text, class_counts(graph.store),
-                                 queries, results, sources=select(graph.store, SOURCES, source="sources"))
+                                 queries, results, sources=select(graph.store, sources.text,
+                                                                  source=str(sources.path)))
         _network(graph, staging, page, step)
 
         step("writing index.html")
@@ -124,13 +112,66 @@ def _network(graph: LoadedGraph, staging: Path, page: Any, step: Callable[[str],
                                "years. Size: PageRank; line width: shared vehicles.")
         page.pages.append(index_page.PageLink(title, f"pages/{name}.html", info.nodes, info.edges, info.aggregated))
 
-    step("plotting")
+    step("finding what the network tells")
     (staging / "plots").mkdir()
+    _findings(rows, staging, page)
+
+    step("plotting")
     for caption, draw, frame, filename in (("Timeline", plots.timeline, page.timeline, "timeline.png"),
-                                           ("Agency metric distributions", plots.distributions, page.metrics,
-                                            "metrics.png")):
+                                           ("Degree and betweenness distributions", plots.distributions,
+                                            page.metrics, "metrics.png")):
         if frame is not None and draw(frame, staging / "plots" / filename):
             page.plots.append((caption, f"plots/{filename}"))
+
+
+def _findings(rows: Any, staging: Path, page: Any) -> None:
+    """The findings for the whole graph and each pair, each with its plot under plots/."""
+    from coopgraph import findings
+    from coopgraph.viz import index_page, plots
+
+    scopes = findings.scopes(rows)
+    for scope in scopes:
+        views = []
+        for finding in scope.findings:
+            name = f"{scope.slug}-{finding.key}.png"
+            drawn = _plot(finding, scope.title, staging / "plots" / name)
+            views.append(index_page.FindingView(finding.key, finding.title, finding.sentence, finding.queries,
+                                                finding.sources, finding.more_sources,
+                                                f"plots/{name}" if drawn else None))
+        page.scopes.append(index_page.ScopeView(scope.slug, scope.title, views, dict(scope.figures)))
+    if len(scopes) > 1:
+        frame = pd.DataFrame([{"scope": s.title, **s.figures} for s in scopes])
+        if plots.pair_comparison(frame, staging / "plots" / "pairs.png", "network-collaboration, network-entities"):
+            page.comparison_plot = "plots/pairs.png"
+
+
+def _plot(finding: Any, scope: str, path: Path) -> Path | None:
+    """The plot of one finding (None when its numbers are empty)."""
+    from coopgraph.viz import plots
+
+    frame = finding.frame
+    if frame is None or frame.empty:
+        return None
+    source = ", ".join(finding.queries)
+    if finding.key == "size":
+        return plots.bars(frame["country"].tolist(), frame["agencies"].tolist(), path,
+                          f"Agencies by country ({scope})", "agencies", source)
+    if finding.key == "brokers":
+        return plots.bars(frame["agency"].tolist(), frame["betweenness"].tolist(), path,
+                          f"Brokers: betweenness ({scope})", "betweenness (share of shortest paths)", source,
+                          fmt="{:.2f}")
+    if finding.key == "cut":
+        return plots.bars(frame["agency"].tolist(), (frame["components_after"] - frame["components_before"]).tolist(),
+                          path, f"Parts added by removing one agency ({scope})", "additional separate parts",
+                          source, colour=plots.PALETTE[1])
+    if finding.key == "threats":
+        shown = frame.head(15)
+        return plots.bars(shown["threat"].tolist(), shown["joint"].tolist(), path,
+                          f"Joint vehicles per threat, thinnest first ({scope})",
+                          "joint mechanisms, agreements, operations, measures", source, colour=plots.PALETTE[2])
+    if finding.key == "growth":
+        return plots.growth(frame, path, f"Growth over time ({scope})", source)
+    return None
 
 
 def _read_csv(path: Path | None) -> pd.DataFrame | None:
