@@ -163,9 +163,9 @@ def _toc(report: Report) -> str:
                 + ('<li><a href="#pairs">The pairs side by side</a></li>' if len(report.scopes) > 1 else "")
                 + "</ol></li>") if report.scopes else ""
     detail = "".join(f'<li><a href="#{a}">{text(t)}</a></li>' for a, t in (
-        ("pages", "Interactive network pages"), ("metrics", "Agency metrics"), ("whatif", "What if an agency dropped out"),
-        ("timeline", "Timeline"), ("summary", "Network summary"), ("counts", "Instances per class"),
-        ("files", "Files")))
+        ("pages", "Interactive network pages"), ("metrics", "Agency metrics"),
+        ("whatif", "What if an agency dropped out"), ("timeline", "Timeline"), ("summary", "Network summary"),
+        ("counts", "Instances per class"), ("files", "Files")))
     return (f'<nav class="toc" aria-label="contents"><strong>Contents</strong><ol>{findings}'
             f'<li><a href="#network">The network in detail</a><ol>{detail}</ol></li>'
             f'<li><a href="#queries">Query catalogue</a> ({len(report.queries)} queries)</li>'

@@ -478,6 +478,8 @@
     drawnFor = current;
     document.documentElement.setAttribute("data-cg-view", current.id);
     document.documentElement.setAttribute("data-cg-drawn", String(network.body.nodeIndices.length));
+    // Milliseconds from navigation to this view's first drawing (bench/page_open.py reads it).
+    document.documentElement.setAttribute("data-cg-drawn-ms", String(Math.round(performance.now())));
   });
   window.addEventListener("hashchange", function () { showView(decodeURIComponent(location.hash.slice(1))); });
   countrySelect.addEventListener("change", applyFilters);
