@@ -25,6 +25,7 @@ from coopgraph.network.whatif import what_if
 TOP = 5  # names in a sentence
 MAX_CUT_POINTS = 12  # what-if runs per scope (articulation points, most central first)
 MAX_SOURCES = 6  # sources listed under a finding; the Sources section has all of them
+MAX_PAIRS = 8  # pairs with findings of their own (most cross-border ties first); a synthetic set has hundreds
 
 
 @dataclass
@@ -68,13 +69,18 @@ def country_pairs(collaboration: nx.Graph) -> list[tuple[str, str]]:
     return [pair for pair, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
 
 
-def scopes(rows: NetworkRows) -> list[Scope]:
-    """The whole graph, then each country pair, each with its findings."""
+def scopes(rows: NetworkRows, max_pairs: int = MAX_PAIRS) -> list[Scope]:
+    """The whole graph, then each country pair (at most `max_pairs`, most ties first), each with its findings.
+
+    The whole graph's figures say how many pairs the data holds ("country_pairs") and how many were left out.
+    """
     whole = projection(rows, "collaboration")
     years = presence(rows, "collaboration")
     threats = _threat_vehicles(rows)
     found = [Scope("all", "Whole graph", (), whole)]
-    for a, b in country_pairs(whole):
+    pairs = country_pairs(whole)
+    found[0].figures.update(country_pairs=len(pairs), pairs_not_shown=max(0, len(pairs) - max_pairs))
+    for a, b in pairs[:max_pairs]:
         keep = [n for n in whole if _countries(whole, n) and _countries(whole, n) <= {a, b}]
         graph = whole.subgraph(keep).copy()
         graph.graph.update(whole.graph)

@@ -161,9 +161,12 @@ def _plot(finding: Any, scope: str, path: Path) -> Path | None:
                           f"Brokers: betweenness ({scope})", "betweenness (share of shortest paths)", source,
                           fmt="{:.2f}")
     if finding.key == "cut":
-        return plots.bars(frame["agency"].tolist(), (frame["components_after"] - frame["components_before"]).tolist(),
-                          path, f"Parts added by removing one agency ({scope})", "additional separate parts",
-                          source, colour=plots.PALETTE[1])
+        shown = frame.head(10)
+        series = {"separate parts added": (shown["components_after"] - shown["components_before"]).tolist(),
+                  "agencies left without a tie": shown["isolated"].map(len).tolist(),
+                  "cross-border ties lost": shown["cross_border_ties_lost"].tolist()}
+        return plots.grouped(shown["agency"].tolist(), series, path, f"Without one agency ({scope})", "number",
+                             source)
     if finding.key == "threats":
         shown = frame.head(15)
         return plots.bars(shown["threat"].tolist(), shown["joint"].tolist(), path,

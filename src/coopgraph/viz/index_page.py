@@ -221,7 +221,10 @@ def _comparison(report: Report) -> str:
                    + "".join(_cell(s.figures.get(k, "")) for k in keys) + "</tr>" for s in report.scopes)
     plot = (f'<img src="{text(report.comparison_plot)}" alt="the pairs side by side">'
             if report.comparison_plot else "")
-    return f"<table>{head}{body}</table>{plot}"
+    left_out = report.scopes[0].figures.get("pairs_not_shown", 0) if report.scopes else 0
+    note = (f'<p class="note">{text(left_out)} more country pairs in the data, with fewer cross-border ties, '
+            "are not shown.</p>" if left_out else "")
+    return f"<table>{head}{body}</table>{note}{plot}"
 
 
 def _source_link(title: object, url: object) -> str:

@@ -107,18 +107,30 @@ def pair_comparison(frame: pd.DataFrame, path: Path, source: str) -> Path | None
     """Grouped bars: agencies, ties and cross-border ties per scope (the whole graph and each pair)."""
     if frame is None or frame.empty:
         return None
-    series = [c for c in ("agencies", "ties", "cross_border_ties") if c in frame]
-    figure = _figure(6.4, max(2.2, 1.0 + 0.55 * len(frame)))
+    series = {c.replace("_", " "): frame[c].tolist() for c in ("agencies", "ties", "cross_border_ties") if c in frame}
+    return grouped(frame["scope"].tolist(), series, path, "The pairs side by side", "number", source)
+
+
+def grouped(labels: list[str], series: dict[str, list[float]], path: Path, title: str, xlabel: str,
+            source: str) -> Path | None:
+    """Horizontal grouped bars: one group per label (the first on top), one bar per series, values written."""
+    if not labels or not series:
+        return None
+    figure = _figure(6.4, max(2.0, 1.0 + 0.22 * len(series) * len(labels)))
     axes = figure.add_subplot()
     height = 0.8 / len(series)
-    rows = list(range(len(frame)))[::-1]
-    for index, column in enumerate(series):
-        axes.barh([r + (1 - index) * height for r in rows], frame[column], height=height,
-                  color=PALETTE[index], label=column.replace("_", " "))
-    axes.set_yticks(rows, [_clip(t) for t in frame["scope"]], fontsize=8)
-    axes.set_xlabel("number")
-    axes.set_title("The pairs side by side")
-    axes.legend(fontsize=8)
+    rows = list(range(len(labels)))[::-1]
+    for index, (name, values) in enumerate(series.items()):
+        at = [r + 0.4 - (index + 0.5) * height for r in rows]
+        axes.barh(at, values, height=height, color=PALETTE[index % len(PALETTE)], label=name)
+        for y, value in zip(at, values, strict=True):
+            axes.text(value, y, f" {value:g}", va="center", fontsize=7)
+    top = max((max(v, default=0) for v in series.values()), default=0) or 1
+    axes.set_xlim(0, top * 1.12)
+    axes.set_yticks(rows, [_clip(t) for t in labels], fontsize=8)
+    axes.set_xlabel(xlabel)
+    axes.set_title(title)
+    figure.legend(fontsize=8, loc="outside upper center", ncols=len(series), frameon=False)  # clear of the bars
     axes.grid(axis="x", alpha=0.3)
     return _finish(figure, path, source)
 
