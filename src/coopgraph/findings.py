@@ -69,13 +69,14 @@ def country_pairs(collaboration: nx.Graph) -> list[tuple[str, str]]:
     return [pair for pair, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
 
 
-def scopes(rows: NetworkRows, max_pairs: int = MAX_PAIRS) -> list[Scope]:
+def scopes(rows: NetworkRows, max_pairs: int = MAX_PAIRS, years: Presence | None = None) -> list[Scope]:
     """The whole graph, then each country pair (at most `max_pairs`, most ties first), each with its findings.
 
     The whole graph's figures say how many pairs the data holds ("country_pairs") and how many were left out.
+    `years`: presence(rows, "collaboration") when the caller already has it.
     """
     whole = projection(rows, "collaboration")
-    years = presence(rows, "collaboration")
+    years = years if years is not None else presence(rows, "collaboration")
     threats = _threat_vehicles(rows)
     found = [Scope("all", "Whole graph", (), whole)]
     pairs = country_pairs(whole)

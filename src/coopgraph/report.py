@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import pyoxigraph as ox
@@ -23,6 +23,10 @@ from coopgraph.output import staged_folder
 from coopgraph.results import ResultTable
 from coopgraph.stats import class_counts
 from coopgraph.store import select
+
+if TYPE_CHECKING:
+    from coopgraph.network import NetworkRows
+    from coopgraph.network.timeline import Presence
 
 PROJECTION_TITLES = {
     "collaboration": "Agency collaboration network",
@@ -105,16 +109,17 @@ def _network(graph: LoadedGraph, staging: Path, page: Any, step: Callable[[str],
 
     step("drawing the network pages")
     (staging / "pages").mkdir()
+    years = {name: presence(rows, name) for name in PROJECTION_TITLES}  # 30 snapshots each: computed once
     for name, title in PROJECTION_TITLES.items():
         projected = network.projection(rows, name)
-        info = write_page(projected, staging / "pages" / f"{name}.html", title, presence=presence(rows, name),
+        info = write_page(projected, staging / "pages" / f"{name}.html", title, presence=years[name],
                           note=f"{projected.number_of_nodes()} nodes, {projected.number_of_edges()} links, all "
                                "years. Size: PageRank; line width: shared vehicles.")
         page.pages.append(index_page.PageLink(title, f"pages/{name}.html", info.nodes, info.edges, info.aggregated))
 
     step("finding what the network tells")
     (staging / "plots").mkdir()
-    _findings(rows, staging, page)
+    _findings(rows, staging, page, years["collaboration"])
 
     step("plotting")
     for caption, draw, frame, filename in (("Timeline", plots.timeline, page.timeline, "timeline.png"),
@@ -124,12 +129,12 @@ def _network(graph: LoadedGraph, staging: Path, page: Any, step: Callable[[str],
             page.plots.append((caption, f"plots/{filename}"))
 
 
-def _findings(rows: Any, staging: Path, page: Any) -> None:
+def _findings(rows: NetworkRows, staging: Path, page: Any, years: Presence) -> None:
     """The findings for the whole graph and each pair, each with its plot under plots/."""
     from coopgraph import findings
     from coopgraph.viz import index_page, plots
 
-    scopes = findings.scopes(rows)
+    scopes = findings.scopes(rows, years=years)
     for scope in scopes:
         views = []
         for finding in scope.findings:
