@@ -18,10 +18,11 @@ def _files(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_two_builds_write_the_same_bytes(cli, tmp_path):
-    # Two processes: each has its own hash seed and its own parser-made blank-node labels.
+def test_two_builds_write_the_same_bytes(cli, tmp_path, monkeypatch):
+    # Two processes, each with its own hash seed, parser-made blank-node labels and persistent store (cache).
     outs = [tmp_path / "one", tmp_path / "two"]
     for out in outs:
+        monkeypatch.setenv("COOPGRAPH_CACHE", str(tmp_path / f"cache-{out.name}"))
         result = cli("build", "--out", str(out))
         assert result.returncode == 0, result.stderr
     first, second = (_files(out) for out in outs)
@@ -33,9 +34,10 @@ def test_two_builds_write_the_same_bytes(cli, tmp_path):
 
 
 @pytest.mark.parametrize("fmt", EXPORTS)
-def test_two_exports_write_the_same_bytes(cli, tmp_path, fmt):
+def test_two_exports_write_the_same_bytes(cli, tmp_path, monkeypatch, fmt):
     paths = [tmp_path / f"one.{fmt}", tmp_path / f"two.{fmt}"]
     for path in paths:
+        monkeypatch.setenv("COOPGRAPH_CACHE", str(tmp_path / f"cache-{path.stem}"))
         result = cli("export", "--format", fmt, "--out", str(path))
         assert result.returncode == 0, result.stderr
     assert paths[0].read_bytes() == paths[1].read_bytes()

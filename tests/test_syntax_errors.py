@@ -13,7 +13,7 @@ from coopgraph.store import select
 
 def _lines(message: str) -> tuple[str, str, int]:
     """The first line, the shown query line and the caret's column (1-based, in the shown line)."""
-    first, shown, caret = message.splitlines()
+    first, shown, caret = message.splitlines()[-3:]  # after any "reading ..." note
     assert set(caret.strip()) == {"^"}
     return first, shown[4:], caret.index("^") - 4 + 1
 

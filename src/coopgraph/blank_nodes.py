@@ -16,10 +16,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from coopgraph.paths import queries_dir
+from coopgraph.paths import internal_queries_dir
 
 # queries/internal/: SPARQL the code runs for itself (not part of the catalogue).
-_TRIPLES_QUERY = "internal/blank-node-triples.rq"
+_TRIPLES_QUERY = "blank-node-triples.rq"
 # Turtle writes blank nodes as _:label, [ ... ] or a ( list ); N-Triples as _:label.
 _SYNTAX = re.compile(rb"[\[(]|_:")
 _STRING = re.compile(rb'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
@@ -59,7 +59,7 @@ def load_stable(store: ox.Store, **parser_args: Any) -> None:
 
 def stabilise(store: ox.Store) -> int:
     """Rename every blank node of the default graph from its content; returns how many were renamed."""
-    text = (queries_dir() / _TRIPLES_QUERY).read_text(encoding="utf-8")
+    text = (internal_queries_dir() / _TRIPLES_QUERY).read_text(encoding="utf-8")
     triples = [ox.Triple(row["s"], row["p"], row["o"]) for row in store.query(text)]
     if not triples:
         return 0

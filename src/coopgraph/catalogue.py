@@ -23,6 +23,7 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
+from coopgraph import paths
 from coopgraph.errors import INPUT_ERROR, CoopgraphError, InputError
 from coopgraph.literals import XSD, date_literal, number_literal
 from coopgraph.namespaces import INSTANCE_KINDS, PREFIXES, instance_iri
@@ -73,6 +74,11 @@ class Query:
     parameters: list[Parameter] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
 
+    @property
+    def source(self) -> str:
+        """How messages name the query: its file, else its name."""
+        return str(self.path or self.name)
+
     def bindings(self, given: dict[str, str] | None = None) -> dict[str, ox.NamedNode | ox.Literal]:
         """Terms for every parameter: the given value, else the default. Unknown names are an error."""
         given = dict(given or {})
@@ -112,8 +118,34 @@ def parse(text: str, name: str, path: Path | None = None) -> Query:
 
 def catalogue(folder: Path | None = None) -> dict[str, Query]:
     """Every query of the catalogue folder (not its sub-folders), by name (the file stem)."""
-    folder = folder or queries_dir()
-    return {p.stem: read(p) for p in sorted(folder.glob("*.rq"))}
+    return _read_folder(folder or queries_dir())
+
+
+# The named sets of .rq files; this module is the one reader of them all.
+SETS = ("catalogue", "qc", "rules", "internal")
+
+
+def set_folder(name: str, ontology_dir: Path | None = None) -> Path:
+    """Where a named set lives: the project's catalogue, its quality checks and its rules; the package's own
+    internal queries (they are part of the code, so a project never overrides them)."""
+    if name == "catalogue":
+        return queries_dir()
+    if name == "qc":
+        return queries_dir() / "qc"
+    if name == "rules":
+        return Path(ontology_dir or paths.ontology_dir()) / "rules"
+    if name == "internal":
+        return paths.internal_queries_dir()
+    raise CoopgraphError(f"unknown query set {name!r}; the sets are {', '.join(SETS)}")
+
+
+def query_set(name: str, folder: Path | None = None) -> dict[str, Query]:
+    """The queries of a named set (SETS), by name; `folder` reads the set from another folder."""
+    return _read_folder(folder or set_folder(name))
+
+
+def _read_folder(folder: Path) -> dict[str, Query]:
+    return {p.stem: read(p) for p in sorted(Path(folder).glob("*.rq"))}
 
 
 def read(path: Path) -> Query:
@@ -173,8 +205,7 @@ def check_resources(query: Query, given: Mapping[str, str], bindings: Mapping[st
 
 def _internal(run: Runner, name: str, values: Mapping[str, ox.NamedNode | ox.Literal]) -> list[tuple[str, ...]]:
     """Rows of a query of queries/internal/ (SPARQL the code runs for itself, not part of the catalogue)."""
-    query = read(queries_dir() / "internal" / f"{name}.rq")
-    return run(query.text, values).plain_rows()
+    return run(query_set("internal")[name].text, values).plain_rows()
 
 
 def _expand_iri(value: str, kind: str) -> str:

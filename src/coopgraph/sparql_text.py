@@ -196,8 +196,11 @@ def _better_place(text: str, offset: int, reason: str) -> tuple[int, str]:
         if kind in ("comment", "iri") or (kind == "other" and word == ":") or (kind == "word" and (
                 word.endswith(":") or word.upper() in ("BASE", "PREFIX"))):
             continue  # the prologue: PREFIX name: <iri>, BASE <iri>
-        if kind != "word" or word.upper() in QUERY_FORMS or word.upper() in _UPDATE_FORMS:
+        if kind != "word" or word.upper() in QUERY_FORMS:
             return offset, reason
+        if word.upper() in _UPDATE_FORMS:
+            return match.start(), (f"{word!r} starts an update, which coopgraph does not run: give a query "
+                                   "(SELECT, CONSTRUCT, ASK or DESCRIBE)")
         close = difflib.get_close_matches(word.upper(), (*QUERY_FORMS, "PREFIX", "BASE"), n=1, cutoff=0.6)
         hint = f"; did you mean {close[0]}?" if close else ""
         return match.start(), f"{word!r} is not SELECT, CONSTRUCT, ASK or DESCRIBE (nor PREFIX or BASE){hint}"

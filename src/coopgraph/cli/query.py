@@ -1,4 +1,4 @@
-"""`coopgraph query`: run a catalogue query, a .rq file or standard input, embedded or at a remote endpoint."""
+"""`coopgraph query`: run a catalogue query, a .rq file or standard input, on the folders or at an endpoint."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from pathlib import Path
 import click
 
 from coopgraph import catalogue
-from coopgraph.cli.options import format_option, graph_options, parse_params
-from coopgraph.graph import open_graph
+from coopgraph.cli.options import format_option, open_source, parse_params, source_options
 from coopgraph.results import ResultTable
 from coopgraph.sparql_text import Term
 from coopgraph.store import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT
@@ -19,40 +18,38 @@ from coopgraph.store import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT
 @click.command(context_settings={"allow_extra_args": True})
 @click.argument("query_spec", metavar="QUERY")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Bind a query parameter (repeatable).")
-@click.option("--endpoint", metavar="URL", default=None,
-              help="Run at this SPARQL endpoint (such as http://127.0.0.1:7878/query) instead of the embedded store.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_TIMEOUT, show_default=True,
-              metavar="SECONDS", help="Stop waiting for the query after this long (exit code 4).")
+              metavar="SECONDS", help="Stop waiting for the whole answer after this long (exit code 4).")
 @click.option("--max-rows", type=click.IntRange(min=0), default=DEFAULT_MAX_ROWS, show_default=True, metavar="N",
               help="Refuse a result with more rows than this (exit code 4).")
+@click.option("--print-bound", is_flag=True,
+              help="Print the exact query text with the parameters bound (paste it into any SPARQL tool); run nothing.")
 @format_option
-@graph_options
+@source_options
 @click.pass_context
-def command(ctx: click.Context, query_spec: str, params: tuple[str, ...], endpoint: str | None, timeout: float,
-            max_rows: int, fmt: str, ontology_dir: Path | None, data_dir: Path | None) -> None:
+def command(ctx: click.Context, query_spec: str, params: tuple[str, ...], timeout: float, max_rows: int,
+            print_bound: bool, fmt: str, ontology_dir: Path | None, data_dir: Path | None, endpoint: str | None,
+            graph_iri: str | None, no_cache: bool) -> None:
     """Run QUERY: a catalogue name (see `coopgraph queries`), a path to a .rq file, or - for standard input.
 
-    Exit codes: 3 when the endpoint is down or answers an error, 4 when the timeout or the row cap is hit.
+    Exit codes: 2 for a syntax error, 3 when the endpoint is down or answers an error, 4 when the timeout or the
+    row cap (yours or the server's) is hit.
     """
+    from coopgraph.backend import bound_text
+
     given = parse_params(params, ctx.args)
     query = catalogue.resolve(query_spec)
     bindings = query.bindings(given)
-    source = str(query.path or query.name)
-    if endpoint:
-        from coopgraph import remote
+    if print_bound:
+        click.echo(bound_text(query.text, bindings), nl=False)
+        return
+    backend = open_source(ontology_dir, data_dir, endpoint, graph_iri, no_cache)
 
-        def run(text: str, values: Mapping[str, Term], source: str = source, cap: int | None = max_rows,
-                ) -> ResultTable:
-            return remote.select(endpoint, text, values, source=source, timeout=timeout, max_rows=cap)
-    else:
-        from coopgraph.store import select
+    def check(text: str, values: Mapping[str, Term]) -> ResultTable:
+        # --max-rows caps the answer, not the list the closest values are drawn from
+        return backend.select(text, values, source="parameter check", timeout=timeout, max_rows=None)
 
-        graph = open_graph(ontology_dir, data_dir)
-
-        def run(text: str, values: Mapping[str, Term], source: str = source, cap: int | None = max_rows,
-                ) -> ResultTable:
-            return select(graph.store, text, values, source=source, timeout=timeout, max_rows=cap)
     # A given IRI that names nothing in the graph is a typo: say so, with the closest values, not an empty table.
-    # (--max-rows caps the answer, not the list the closest values are drawn from)
-    catalogue.check_resources(query, given, bindings, lambda text, values: run(text, values, "parameter check", None))
-    click.echo(run(query.text, bindings).render(fmt), nl=False)
+    catalogue.check_resources(query, given, bindings, check)
+    table = backend.select(query.text, bindings, source=query.source, timeout=timeout, max_rows=max_rows)
+    click.echo(table.render(fmt), nl=False)

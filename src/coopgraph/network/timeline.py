@@ -1,7 +1,12 @@
-"""Yearly snapshots of a projection: how the cooperation network grew."""
+"""Yearly snapshots of a projection: how the cooperation network grew, and in which years each node and tie stood.
+
+Every snapshot is projection(rows, name, year), so a year here means what `coopgraph analyze --year` means.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterator
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -20,12 +25,20 @@ TIMELINE_COLUMNS = ["year", "nodes", "edges", "cross_border_edges", "cross_borde
                     "components", "largest_component"]
 
 
+def snapshots(store: ox.Store | LoadedGraph | NetworkRows, name: str = "collaboration", first: int | None = None,
+              last: int = LAST_YEAR) -> Iterator[tuple[int, nx.Graph]]:
+    """(year, projection in force that year), from the earliest start year in the data (or `first`) to `last`."""
+    rows = rows_for(store)
+    start = first if first is not None else rows.first_year()
+    if start is None:
+        return
+    for year in range(start, max(start, last) + 1):
+        yield year, projection(rows, name, year)
+
+
 def timeline(store: ox.Store | LoadedGraph | NetworkRows, name: str = "collaboration", first: int | None = None,
              last: int = LAST_YEAR) -> pd.DataFrame:
-    """One row per year, from the earliest start year in the data (or `first`) to `last`.
-
-    Each row describes projection(store, name, year): what was in force that year. The queries run once.
-    """
+    """One row per year; each row describes projection(store, name, year). The queries run once."""
     return timeline_and_gap(store, name, first, last)[0]
 
 
@@ -38,16 +51,11 @@ def timeline_and_gap(store: ox.Store | LoadedGraph | NetworkRows, name: str = "c
     year. The gap splits what the last row leaves out into what was in force in an earlier year only (it ended)
     and what no year of the timeline holds (no start year, or one after `last`). Empty without `whole`.
     """
-    rows = rows_for(store)
-    start = first if first is not None else rows.first_year()
-    if start is None:
-        return pd.DataFrame(columns=TIMELINE_COLUMNS), {}
     records = []
     ever_nodes: set[Any] = set()
     ever_edges: set[frozenset[Any]] = set()
     graph = nx.Graph()
-    for year in range(start, max(start, last) + 1):
-        graph = projection(rows, name, year)
+    for year, graph in snapshots(store, name, first, last):
         ever_nodes.update(graph)
         ever_edges.update(frozenset(edge) for edge in graph.edges())
         components = list(nx.connected_components(graph))
@@ -62,7 +70,7 @@ def timeline_and_gap(store: ox.Store | LoadedGraph | NetworkRows, name: str = "c
             "largest_component": max((len(c) for c in components), default=0),
         })
     frame = pd.DataFrame.from_records(records, columns=TIMELINE_COLUMNS)
-    if whole is None:
+    if whole is None or not records:
         return frame, {}
     return frame, _gap(whole, graph, int(records[-1]["year"]), ever_nodes, ever_edges)
 
@@ -103,3 +111,45 @@ def explain_gap(gap: dict[str, Any], nodes: int, edges: int) -> str:
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+@dataclass
+class Presence:
+    """The years each node and each tie of a projection stood, as inclusive [first, last] ranges.
+
+    A node or tie absent from `nodes`/`edges` never stood in a covered year (its dates are unknown); the page
+    shows it only under "all years", as `coopgraph analyze` without --year does.
+    """
+
+    first: int | None
+    last: int
+    nodes: dict[Hashable, list[list[int]]] = field(default_factory=dict)
+    edges: dict[frozenset, list[list[int]]] = field(default_factory=dict)
+
+    def node_years(self, node: Hashable) -> list[list[int]]:
+        return self.nodes.get(node, [])
+
+    def edge_years(self, a: Hashable, b: Hashable) -> list[list[int]]:
+        return self.edges.get(frozenset((a, b)), [])
+
+
+def presence(store: ox.Store | LoadedGraph | NetworkRows, name: str = "collaboration", first: int | None = None,
+             last: int = LAST_YEAR) -> Presence:
+    """In which years each node and tie of projection `name` stood (from the same snapshots as timeline())."""
+    rows = rows_for(store)
+    start = first if first is not None else rows.first_year()
+    found = Presence(start, last)
+    for year, graph in snapshots(rows, name, start, last):
+        for node in graph.nodes:
+            _extend(found.nodes.setdefault(node, []), year)
+        for a, b in graph.edges:
+            _extend(found.edges.setdefault(frozenset((a, b)), []), year)
+    return found
+
+
+def _extend(ranges: list[list[int]], year: int) -> None:
+    """Add `year` to ascending ranges, years arriving in order."""
+    if ranges and ranges[-1][1] == year - 1:
+        ranges[-1][1] = year
+    else:
+        ranges.append([year, year])
