@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 import networkx as nx
 
-from coopgraph.cli.options import graph_options
+from coopgraph.cli.options import graph_options, pair_option
 from coopgraph.errors import CoopgraphError, InputError
 from coopgraph.graph import open_graph
 
@@ -21,6 +21,7 @@ PROJECTIONS = ("collaboration", "bipartite", "country", "threat")
 @click.option("--country", help="Keep the nodes of this country (its label, e.g. Canada).")
 @click.option("--threat", help="Keep what lies within two links of this threat (label, slug or CURIE).")
 @click.option("--year", type=click.IntRange(1800, 2200), help="The network as it stood in this year.")
+@pair_option
 @click.option("--focus", help="Centre on this entity (label, slug, CURIE or IRI) and its neighbours.")
 @click.option("--radius", type=click.IntRange(1, 5), default=1, show_default=True, help="Links around --focus.")
 @click.option("--size-by", type=click.Choice(("pagerank", "degree", "betweenness")), default="pagerank",
@@ -35,7 +36,8 @@ PROJECTIONS = ("collaboration", "bipartite", "country", "threat")
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=Path("network.html"),
               show_default=True, help="The HTML file to write (nothing else is written).")
 @graph_options
-def command(name: str, country: str | None, threat: str | None, year: int | None, focus: str | None, radius: int,
+def command(name: str, country: str | None, threat: str | None, year: int | None, pair: str | None,
+            focus: str | None, radius: int,
             size_by: str, aggregate_above: int, group_by: str, input_file: Path | None, title: str | None,
             out_file: Path, ontology_dir: Path | None, data_dir: Path | None) -> None:
     """Write an interactive network page: colour by country, shape by type, size by centrality, a legend,
@@ -50,9 +52,9 @@ def command(name: str, country: str | None, threat: str | None, year: int | None
         threat_graph = graph
     else:
         from coopgraph import network
-        loaded = open_graph(ontology_dir, data_dir)
-        graph = network.projection(loaded, name, year=year)
-        threat_graph = network.projection(loaded, "threat", year=year) if threat else graph
+        rows = network.NetworkRows(open_graph(ontology_dir, data_dir).store)
+        graph = network.projection(rows, name, year=year, pair=pair)
+        threat_graph = network.projection(rows, "threat", year=year, pair=pair) if threat else graph
 
     if threat:
         graph = subset.restrict_to(graph, subset.threat_neighbourhood(threat_graph, threat))
@@ -65,8 +67,8 @@ def command(name: str, country: str | None, threat: str | None, year: int | None
     if graph.number_of_nodes() == 0:
         raise CoopgraphError("no nodes left to draw; loosen --country, --threat, --year or --focus")
 
-    filters = [f"{label} {value}" for label, value in (("country", country), ("threat", threat), ("year", year),
-                                                        ("around", focus)) if value]
+    filters = [f"{label} {value}" for label, value in (("pair", pair), ("country", country), ("threat", threat),
+                                                        ("year", year), ("around", focus)) if value]
     heading = title or f"{name.capitalize()} network" + (f" ({', '.join(filters)})" if filters else "")
     info = write_page(graph, out_file, heading, size_by=size_by, limit=aggregate_above, group_by=group_by,
                       focus=centre, note=f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} links.")

@@ -58,6 +58,7 @@ class Report:
     timeline: pd.DataFrame | None = None
     whatif: pd.DataFrame | None = None
     plots: list[tuple[str, str]] = field(default_factory=list)
+    pairs: pd.DataFrame | None = None  # coopgraph.network.pairs.compare_pairs, one row per country pair
     notes: list[str] = field(default_factory=list)
     title: str = "coopgraph build report"
 
@@ -124,7 +125,8 @@ def _network(report: Report) -> str:
             parts.append(f"<h3>{text(key.replace('_', ' ').capitalize())}</h3>{_frame_table(pd.DataFrame(records))}")
     for caption, href in report.plots:
         parts.append(f'<h3>{text(caption)}</h3><img src="{text(href)}" alt="{text(caption)}">')
-    for caption, frame, csv in (("Agency metrics", report.metrics, "metrics.csv"),
+    for caption, frame, csv in (("Pair comparison", report.pairs, "pairs.csv"),
+                                ("Agency metrics", report.metrics, "metrics.csv"),
                                 ("Timeline", report.timeline, "timeline.csv"),
                                 ("What if an agency dropped out", report.whatif, "whatif.csv")):
         if frame is not None:
