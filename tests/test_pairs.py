@@ -63,7 +63,7 @@ def test_us_mx_observations_are_complete_and_every_tie_is_dated() -> None:
     assert len(complete) >= 25, f"{len(complete)} complete observations of {len(observations)}"
     participations = set(graph.subjects(rdflib.RDF.type, coop.Participation))
     undated = [p for p in participations if graph.value(p, coop.startDate) is None
-               and graph.value(p, coop.dateNotKnown) is None]
+               and graph.value(p, coop.startNotKnown) is None]
     assert participations and undated == []
 
 
