@@ -10,8 +10,8 @@ from typing import Any
 import click
 import pandas as pd
 
-from coopgraph.cli.options import format_option, graph_options, pair_option
-from coopgraph.graph import open_graph
+from coopgraph.cli.options import format_option, open_source, pair_option, source_options
+from coopgraph.network.projections import PROJECTIONS
 
 # The columns a person reads first; --format csv and json carry every column.
 TABLE_COLUMNS = ["label", "country", "degree", "weighted_degree", "betweenness", "pagerank", "community",
@@ -20,7 +20,7 @@ TABLE_COLUMNS = ["label", "country", "degree", "weighted_degree", "betweenness",
 
 @click.command()
 @click.option("--projection", "projection_name", default="collaboration", show_default=True,
-              type=click.Choice(["collaboration", "bipartite", "country", "threat"]),
+              type=click.Choice(PROJECTIONS),
               help="Which network: agency-agency collaboration, agency-vehicle bipartite, country ties, threat "
                    "coverage.")
 @click.option("--year", type=click.IntRange(1800, 2200), default=None,
@@ -32,15 +32,15 @@ TABLE_COLUMNS = ["label", "country", "degree", "weighted_degree", "betweenness",
 @format_option
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Also write metrics.csv, timeline.csv, whatif.csv, summary.json, GEXF and GraphML here.")
-@graph_options
+@source_options
 def command(projection_name: str, year: int | None, remove: str | None, pair: str | None, fmt: str,
-            out_dir: Path | None, ontology_dir: Path | None, data_dir: Path | None) -> None:
+            out_dir: Path | None, ontology_dir: Path | None, data_dir: Path | None,
+            endpoint: str | None, graph_iri: str | None, no_cache: bool) -> None:
     """One row per agency with its label and metrics (betweenness, PageRank, community, articulation point,
     share of cross-border ties), most central first. Exact betweenness up to 5000 nodes, sampled beyond."""
-    from coopgraph.network import NetworkRows, agency_metrics, projection, what_if, write_outputs
+    from coopgraph.network import agency_metrics, projection, rows_for, what_if, write_outputs
 
-    graph = open_graph(ontology_dir, data_dir)
-    rows = NetworkRows(graph.store)
+    rows = rows_for(open_source(ontology_dir, data_dir, endpoint, graph_iri, no_cache))
     if pair is not None:
         rows = rows.for_pair(pair)
     G = projection(rows, projection_name, year)  # noqa: N806
