@@ -12,7 +12,7 @@ import rdflib
 from coopgraph import catalogue, paths
 from coopgraph.graph import open_graph
 from coopgraph.namespaces import PREFIXES
-from coopgraph.network import NetworkRows, projection
+from coopgraph.network import projection, rows_for
 from coopgraph.network.pairs import COLUMNS, compare_pairs
 from coopgraph.store import select
 
@@ -122,7 +122,7 @@ def test_third_pair_in_the_queries(third_pair_data: Path, cli) -> None:  # noqa:
 
 
 def test_third_pair_in_the_projections_and_the_comparison(third_pair_graph) -> None:  # noqa: ANN001
-    rows = NetworkRows(third_pair_graph.store)
+    rows = rows_for(third_pair_graph)
     assert THIRD in rows.pairs()
     third = projection(rows, "collaboration", pair="MX-GT")
     assert set(third.nodes) == {PREFIXES["agency"] + "inm", PREFIXES["agency"] + "fixture-gt-migration"}

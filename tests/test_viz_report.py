@@ -102,10 +102,10 @@ def test_build_writes_the_report_pages_and_plots(built, shipped_graph):
         assert (out / href).is_file(), f"index.html links to a missing file {href}"
     assert "Sources" in index and "Query catalogue" in index and "Instances per class" in index
     if (out / "network").is_dir():
-        from coopgraph.network import NetworkRows
+        from coopgraph.network import rows_for
 
         # the four projections, and the collaboration network of each country pair in the data
-        pairs = {iri.rsplit("/", 1)[-1] for iri in NetworkRows(shipped_graph.store).pairs()}
+        pairs = {iri.rsplit("/", 1)[-1] for iri in rows_for(shipped_graph).pairs()}
         assert {p.name for p in (out / "pages").iterdir()} == {"collaboration.html", "bipartite.html",
                                                                "country.html", "threat.html",
                                                                *(f"collaboration-{slug}.html" for slug in pairs)}
