@@ -150,8 +150,10 @@ def test_third_pair_in_the_report_and_the_pages(third_pair_graph, third_pair_dat
     page = out / "pages" / "collaboration-mx-gt.html"
     assert page.is_file() and "Fixture migration authority of Guatemala" in page.read_text(encoding="utf-8")
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert "Mexico-Guatemala" in index and "pages/collaboration-mx-gt.html" in index and "plots/pairs.png" in index
-    assert (out / "plots" / "pairs.png").stat().st_size > 0
+    assert "Mexico-Guatemala" in index and "pages/collaboration-mx-gt.html" in index
+    assert "plots/pair-structure.png" in index and (out / "plots" / "pair-structure.png").stat().st_size > 0
+    structure = (out / "network" / "pair-structure.csv").read_text(encoding="utf-8")
+    assert THIRD in structure and "Mexico-Guatemala" in structure
     viz = cli("viz", "--pair", "MX-GT", "--data", str(third_pair_data), "--out", str(tmp_path / "mx-gt.html"))
     assert viz.returncode == 0, viz.stderr
     assert "2 nodes, 1 links" in viz.stdout
