@@ -220,3 +220,17 @@ def test_an_installed_wheel_reads_the_checkout_it_is_run_in(tmp_path: Path, monk
     assert info.returncode == 0 and "unsourced-test" not in info.stderr and "store:" not in info.stderr
     shipped = run("info", cwd=tmp_path)  # outside any project: the wheel's own copy
     assert shipped.returncode == 0 and "shipped with coopgraph" in shipped.stderr
+
+
+def test_a_store_from_another_version_is_rebuilt(project: Path) -> None:
+    count = triples(cli(project, "info"))
+    folder = persist.project_folder(project / "ontology", project / "data")
+    (store,) = folder.glob("store-*")
+    for name in ("manifest.json",):
+        text = (store / name).read_text(encoding="utf-8")
+        (store / name).write_text(text.replace('"version": "', '"version": "0.0.0-old-'), encoding="utf-8")
+    current = (folder / "current").read_text(encoding="utf-8")
+    (folder / "current").write_text(current.replace('"version": "', '"version": "0.0.0-old-'), encoding="utf-8")
+    result = cli(project, "info")
+    (line,) = store_lines(result)
+    assert "rebuilding, coopgraph 0.0.0-old-" in line and triples(result) == count
