@@ -4,6 +4,8 @@ What is not run, and why:
 - `coopgraph serve` serves until it is stopped (tests/test_serve.py runs it against real clients);
 - `coopgraph push --endpoint http://HOST:PORT/store` and `coopgraph query ... --endpoint http://HOST:PORT/query`
   need a remote store, which HOST:PORT stands for (tests/test_remote.py runs both against a real Oxigraph server).
+- in the Python block, the line that asks `Remote("http://127.0.0.1:7878/query")`: it needs `coopgraph serve`
+  running (tests/test_remote.py runs Remote against a real server); the block's other lines run.
 The two install commands of "Two commands" are not run either (they build a virtual environment and download
 packages: `.ci/run` runs command 2 on a clean clone); their `coopgraph build` is, first, as a newcomer would.
 """
@@ -106,6 +108,9 @@ def test_the_tour_is_found():
     assert any(c.startswith("coopgraph query mechanism-members") for c in commands)
     assert any(c.startswith("coopgraph diff v0.1.0 HEAD") for c in commands)
     assert sum(1 for c in commands if _skip_reason(c)) == 3  # serve, push, query --endpoint
+    python = [text for language, text in tour_blocks((REPO / "README.md").read_text(encoding="utf-8"))
+              if language == "python"]
+    assert python and all(text.count('Remote("http') <= 1 for text in python)
 
 
 def test_the_tour_runs_as_written(clone):
@@ -129,6 +134,7 @@ def test_the_tour_runs_as_written(clone):
             failures.append(f"{command}\n  exit {result.returncode} (expected {code})\n  {result.stderr[-1500:]}")
     for language, text in tour_blocks(readme):
         if language == "python":
+            text = "\n".join(line for line in text.splitlines() if 'Remote("http' not in line)
             result = subprocess.run([sys.executable, "-c", text], cwd=clone, env=_environment(clone),
                                     capture_output=True, text=True, timeout=600)
             if result.returncode != 0:
