@@ -156,4 +156,4 @@ def test_third_pair_in_the_report_and_the_pages(third_pair_graph, third_pair_dat
     assert THIRD in structure and "Mexico-Guatemala" in structure
     viz = cli("viz", "--pair", "MX-GT", "--data", str(third_pair_data), "--out", str(tmp_path / "mx-gt.html"))
     assert viz.returncode == 0, viz.stderr
-    assert "2 nodes, 1 links" in viz.stdout
+    assert "2 nodes, 1 links" in viz.stderr  # the summary is on stderr, like export's
