@@ -21,10 +21,13 @@ from coopgraph.store import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT
               metavar="SECONDS", help="Stop waiting for the query after this long (exit code 4).")
 @click.option("--max-rows", type=click.IntRange(min=0), default=DEFAULT_MAX_ROWS, show_default=True, metavar="N",
               help="Refuse a result with more rows than this (exit code 4).")
+@click.option("--allow-service", "allow_service", multiple=True, metavar="URL",
+              help="Let the embedded store send the query's SERVICE clauses to this endpoint (repeatable); "
+                   "without it SERVICE is refused.")
 @format_option
 @graph_options
-def command(query_spec: str, params: tuple[str, ...], endpoint: str | None, timeout: float, max_rows: int, fmt: str,
-            ontology_dir: Path | None, data_dir: Path | None) -> None:
+def command(query_spec: str, params: tuple[str, ...], endpoint: str | None, timeout: float, max_rows: int,
+            allow_service: tuple[str, ...], fmt: str, ontology_dir: Path | None, data_dir: Path | None) -> None:
     """Run QUERY: a catalogue name (see `coopgraph queries`), a path to a .rq file, or - for standard input.
 
     Exit codes: 3 when the endpoint is down or answers an error, 4 when the timeout or the row cap is hit.
@@ -40,5 +43,6 @@ def command(query_spec: str, params: tuple[str, ...], endpoint: str | None, time
         from coopgraph.store import select
 
         graph = open_graph(ontology_dir, data_dir)
-        table = select(graph.store, query.text, bindings, source=source, timeout=timeout, max_rows=max_rows)
+        table = select(graph.store, query.text, bindings, source=source, timeout=timeout, max_rows=max_rows,
+                       allow_service=allow_service)
     click.echo(table.render(fmt), nl=False)

@@ -28,10 +28,11 @@ def command(host: str, port: int, out_dir: Path | None, graph_file: Path | None,
             ontology_dir: Path | None, data_dir: Path | None) -> None:
     """Serve the graph read-only: SPARQL queries at http://HOST:PORT/query, a query page at http://HOST:PORT/.
 
-    Updates are refused. Oxigraph's server has no row cap; --timeout bounds every query.
+    Updates and SERVICE clauses are refused (the endpoint never sends requests of its own). There is no row
+    cap; --timeout bounds every answer, including one that is still streaming.
     """
     folder = out_dir or serve.default_folder()
-    command_line = serve.server_command(folder / serve.STORE_FOLDER, host, port, timeout)  # fails early if missing
+    serve.server_binary()  # fails early when the server is not installed
     if graph_file is not None:
         location = serve.build_store(folder, graph_file=graph_file)
         what = str(graph_file)
@@ -41,6 +42,6 @@ def command(host: str, port: int, out_dir: Path | None, graph_file: Path | None,
                                                               from_graph=ox.DefaultGraph()))
         what = f"{len(graph)} triples"
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"serving {what} from {location} at http://{shown}:{port}/ (SPARQL endpoint: /query); "
-               "Ctrl-C stops", err=True)
-    serve.exec_server(command_line)
+    serve.run(location, host, port, timeout, lambda bound: click.echo(
+        f"serving {what} from {location} at http://{shown}:{bound}/ (SPARQL endpoint: /query); Ctrl-C stops",
+        err=True))
