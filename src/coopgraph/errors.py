@@ -67,10 +67,15 @@ _HINTS = {
 }
 
 
-def machine_error(error: OSError) -> CoopgraphError:
-    """An OSError that reached the top (disk full, permissions, a link loop): one line with the file and a fix."""
-    where = error.filename if error.filename is not None else ""
+def machine_error(error: OSError, path: Path | str | None = None, outcome: str = "") -> CoopgraphError:
+    """An OSError (disk full, permissions, a link loop) as one line: the file, what happened, what to do.
+
+    `path` names the file when the error's own is a temporary one; `outcome` says what state things are in.
+    """
+    where = path if path is not None else error.filename if error.filename is not None else ""
     what = error.strerror or str(error) or type(error).__name__
+    if outcome:
+        what += f" ({outcome})"
     hint = _HINTS.get(error.errno or 0, "check the file, its folder and the disk")
     message = f"{printable(where)}: {what}; {hint}" if where else f"{what}; {hint}"
     return CoopgraphError(message, INPUT_ERROR)

@@ -142,7 +142,14 @@ def load(ontology_dir: Path, data_dir: Path, store: ox.Store | None = None) -> L
 
 
 def _inside(path: Path, root: Path) -> None:
-    target = path.resolve()
+    try:
+        target = path.resolve(strict=False)
+        os.stat(path)  # a loop, or a link through a loop, fails here (ELOOP) when resolve() let it pass
+    except (RuntimeError, OSError) as error:
+        if isinstance(error, FileNotFoundError):
+            return  # a broken link: refused as "not a regular file" by the caller
+        raise InputError(path, None, "a symbolic link that leads back to itself (a link loop)",
+                         "fix or remove the link") from None
     if target != root and root not in target.parents:
         raise InputError(path, None, f"a symbolic link to {target}, outside the folder {root}",
                          "copy the file into the folder instead of linking to it")

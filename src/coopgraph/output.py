@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from coopgraph.errors import CoopgraphError, InputError
+from coopgraph.errors import CoopgraphError, InputError, machine_error
 
 MARKER = ".coopgraph-output"
 _MARKER_HEADER = "written by coopgraph; on the next run these files are replaced, any others are kept:\n"
@@ -50,6 +50,10 @@ def staged_folder(target: Path) -> Iterator[Path]:
         _carry_over(target, staging)
         (staging / MARKER).write_text(_MARKER_HEADER + "".join(f"{name}\n" for name in written), encoding="utf-8")
         _swap(staging, target)
+    except OSError as error:  # a full disk while writing: name the output folder, not the staging folder
+        shutil.rmtree(staging, ignore_errors=True)
+        inside = error.filename is not None and str(error.filename).startswith(str(staging))
+        raise machine_error(error, target if inside else None, "the previous output is unchanged") from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
