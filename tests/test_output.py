@@ -226,3 +226,19 @@ def test_outputs_get_the_permissions_a_plain_write_would(tmp_path):
         assert (tmp_path / "out" / "page.html").stat().st_mode & 0o777 == 0o644
     finally:
         os.umask(mask)
+
+
+def test_csv_cells_that_spreadsheets_would_run_get_an_apostrophe():
+    import pandas as pd
+
+    from coopgraph.results import ResultTable, Value, spreadsheet_safe, spreadsheet_safe_frame
+
+    for cell in ("=1+1", "+1+A1", "-A1", "@SUM(A1)", "\tx", "\rx", "-1-1"):
+        assert spreadsheet_safe(cell) == "'" + cell
+    for cell in ("plain", "-3", "+1.5e3", "0.25", "", "a=b"):
+        assert spreadsheet_safe(cell) == cell
+    table = ResultTable(["label", "n"], [(Value("=HYPERLINK(\"x\")", "literal"), Value("-1", "literal"))])
+    assert table.to_csv() == "label,n\n\"'=HYPERLINK(\"\"x\"\")\",-1\n"
+    frame = pd.DataFrame({"label": ["=cmd|' /C calc'!A0", "ok"], "betweenness": [-0.5, 1.0]})
+    written = spreadsheet_safe_frame(frame).to_csv(index=False)
+    assert written.splitlines() == ["label,betweenness", "'=cmd|' /C calc'!A0,-0.5", "ok,1.0"]
