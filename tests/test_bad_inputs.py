@@ -143,6 +143,13 @@ def _deep_rdfxml(depth: int) -> Callable[[Path, Path], None]:
     return make
 
 
+def _odd_name(name: str) -> Callable[[Path, Path], None]:
+    """A file whose name holds a newline or a right-to-left override, with a syntax error to report."""
+    def make(data: Path, tmp: Path) -> None:
+        (data / name).write_text(PREFIXES + "agency:corpus-odd rdfs:label .\n", encoding="utf-8")
+    return make
+
+
 def _hours_query(data: Path, tmp: Path) -> None:
     folder = tmp / "query-runs-for-hours"
     folder.mkdir()
@@ -165,6 +172,8 @@ GENERATORS: dict[str, Callable[[Path, Path], None]] = {
     "deep_nesting": _deep_nesting(100_000),
     "deep_nesting_5000": _deep_nesting(5_000),  # validate's cost grows with size; depth is what is tested
     "hours_query": _hours_query,
+    "newline_in_name": _odd_name("two\nlines.ttl"),
+    "bidi_in_name": _odd_name("report\u202eltt.exe.ttl"),
     "deep_jsonld_5000": _deep_jsonld(5_000),
     "deep_jsonld_200": _deep_jsonld(200),
     "deep_rdfxml_100000": _deep_rdfxml(100_000),

@@ -29,7 +29,7 @@ from coopgraph.errors import FINDINGS, INPUT_ERROR, CoopgraphError
 from coopgraph.namespaces import OWL, RDF_TYPE, XSD
 from coopgraph.sparql_text import construct_to_insert
 
-CACHE_FORMAT = 2  # bump when the cached result's shape or the HermiT input conversion changes
+CACHE_FORMAT = 3  # bump when the cached result's shape or the HermiT input conversion changes
 
 _INFERRED = "urn:coopgraph:inferred#"  # the ontology HermiT writes its inferences to
 
@@ -372,12 +372,13 @@ def _inferred(world: Any, inferred: Any, predicate: str) -> list[tuple[str, str]
 
 _DISJOINT_TYPES = "qc/disjoint-types.rq"
 _DATATYPE_RANGE = "qc/datatype-range.rq"
+_EMPTY_CLASS = "qc/empty-class-member.rq"  # a member of a class equivalent to owl:Nothing
 
 
 def explain(store: ox.Store) -> list[Clash]:
     """The individuals behind an inconsistency, found by the quality checks that mirror HermiT's clashes."""
     clashes: list[Clash] = []
-    for name in (_DISJOINT_TYPES, _DATATYPE_RANGE):
+    for name in (_DISJOINT_TYPES, _DATATYPE_RANGE, _EMPTY_CLASS):
         text = (paths.queries_dir() / name).read_text(encoding="utf-8")
         for row in store.query(text):
             clashes.append(Clash(subject=row["subject"].value, message=row["message"].value))
