@@ -242,3 +242,25 @@ def test_csv_cells_that_spreadsheets_would_run_get_an_apostrophe():
     frame = pd.DataFrame({"label": ["=cmd|' /C calc'!A0", "ok"], "betweenness": [-0.5, 1.0]})
     written = spreadsheet_safe_frame(frame).to_csv(index=False)
     assert written.splitlines() == ["label,betweenness", "'=cmd|' /C calc'!A0,-0.5", "ok,1.0"]
+
+
+def test_a_full_disk_during_build_is_exit_2_and_keeps_the_previous_output(tmp_path):
+    """A real 1 MiB tmpfs (needs root; skipped elsewhere): the build's output does not fit."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1M", "tmpfs", str(disk)], capture_output=True)
+    if made.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (needs root)")
+    try:
+        out = disk / "out"
+        _write_output(out, "the previous report")
+        before = _snapshot(out)
+        result = subprocess.run([sys.executable, "-m", "coopgraph", "build", "--out", str(out)], capture_output=True,
+                                text=True, timeout=600)
+        assert result.returncode == 2, result.stderr
+        assert f"{out}: No space left on device (the previous output is unchanged)" in result.stderr
+        assert "free some space" in result.stderr and "Traceback" not in result.stderr
+        assert _snapshot(out) == before
+        assert _leftovers(disk, "out") == []
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=False)

@@ -74,8 +74,12 @@ def machine_error(error: OSError, path: Path | str | None = None, outcome: str =
     """
     where = path if path is not None else error.filename if error.filename is not None else ""
     what = error.strerror or str(error) or type(error).__name__
+    code = error.errno
+    rust = re.search(r" \(os error (\d+)\)$", what)  # pyoxigraph's OSErrors carry the code in the text only
+    if rust:
+        code, what = int(rust.group(1)), what[:rust.start()]
     if outcome:
         what += f" ({outcome})"
-    hint = _HINTS.get(error.errno or 0, "check the file, its folder and the disk")
+    hint = _HINTS.get(code or 0, "check the file, its folder and the disk")
     message = f"{printable(where)}: {what}; {hint}" if where else f"{what}; {hint}"
     return CoopgraphError(message, INPUT_ERROR)

@@ -52,7 +52,7 @@ def staged_folder(target: Path) -> Iterator[Path]:
         _swap(staging, target)
     except OSError as error:  # a full disk while writing: name the output folder, not the staging folder
         shutil.rmtree(staging, ignore_errors=True)
-        inside = error.filename is not None and str(error.filename).startswith(str(staging))
+        inside = error.filename is None or str(error.filename).startswith(str(staging))
         raise machine_error(error, target if inside else None, "the previous output is unchanged") from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
