@@ -41,7 +41,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         wait_until_up(base + "/", process, seconds=60)
         yield base
     finally:
-        os.kill(process.pid, signal.SIGTERM)  # the pid is the server's: coopgraph exec'd it
+        os.kill(process.pid, signal.SIGTERM)  # coopgraph stops its proxy and the oxigraph server
         process.wait(timeout=10)
 
 

@@ -11,7 +11,8 @@ Oxigraph's --timeout-s stops query evaluation, but an answer that is already str
 holds one deadline per request over the whole answer, `timeout` + GRACE seconds from its arrival (the grace lets
 Oxigraph's own cancellation of a slow evaluation arrive first): when it passes mid-answer, the proxy ends the
 answer the way Oxigraph ends a cancelled one, with the line "The SPARQL operation has been cancelled" (so clients
-that recognise Oxigraph's cancellation recognise this one), and closes the connection.
+that recognise Oxigraph's cancellation recognise this one), and closes the connection; when Oxigraph has not even
+begun its answer by then, the proxy answers as Oxigraph does at its own limit: 200 and that line.
 """
 
 from __future__ import annotations
@@ -96,8 +97,8 @@ class _Handler(BaseHTTPRequestHandler):
             try:
                 response = upstream.getresponse()
             except TimeoutError:
-                self._refuse(503, f"the answer did not start within the server's --timeout of "
-                                  f"{self.server.deadline_s:g} s\n{CANCELLED}")
+                # Oxigraph had not even begun its answer: give the one it gives at its own time limit.
+                self._cancelled_before_answer()
                 return
             self._relay(response, sock, deadline)
         except (ConnectionError, OSError):
@@ -159,6 +160,17 @@ class _Handler(BaseHTTPRequestHandler):
         """The deadline passed mid-answer: end it as Oxigraph ends a cancelled answer (its message, then the end)."""
         self._chunk(f"\n{CANCELLED}".encode())
         self.wfile.write(b"0\r\n\r\n")
+
+    def _cancelled_before_answer(self) -> None:
+        """200 and Oxigraph's cancellation line, as Oxigraph answers when its --timeout-s ends a query."""
+        body = f"{CANCELLED}\n".encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def _refuse(self, status: int, message: str) -> None:
         body = (message + "\n").encode("utf-8")

@@ -5,6 +5,7 @@ Each subcommand lives in its own module here and exposes `command`; add a line t
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 import os
@@ -73,7 +74,8 @@ def _recover_interrupted(args: list[str]) -> None:
 
     named = [Path(a.split("=", 1)[1]) for a in args if a.startswith(("--out=", "--data="))]
     named += [Path(args[i + 1]) for i, a in enumerate(args[:-1]) if a in ("--out", "--data", "--file")]
-    recover_interrupted([Path.cwd(), Path("out"), paths.data_dir(), *named, *(p.parent for p in named)])
+    with contextlib.suppress(OSError):  # a deleted working folder: nothing to recover, and not this step's to report
+        recover_interrupted([Path.cwd(), Path("out"), paths.data_dir(), *named, *(p.parent for p in named)])
 
 
 def main() -> None:
