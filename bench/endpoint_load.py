@@ -5,8 +5,8 @@
 
 The server runs as its own process (`coopgraph serve`: our proxy, with `oxigraph serve-read-only` as its child;
 the memory columns are the oxigraph child's); this script is the client: a thread pool of urllib POSTs,
-round-robin over every catalogue query with its default parameters. It reports throughput, latency percentiles, errors and the server's resident
-memory before, at its peak during, and after the run.
+round-robin over every catalogue query with its default parameters. It reports throughput, latency percentiles,
+errors and the server's resident memory before, at its peak during, and after the run.
 """
 
 from __future__ import annotations
