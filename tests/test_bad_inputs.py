@@ -97,6 +97,11 @@ def _symlink_inside(data: Path, tmp: Path) -> None:
     (data / "sub" / "alias.ttl").symlink_to(data / "ca-us" / "agencies.ttl")
 
 
+def _symlink_loop(data: Path, tmp: Path) -> None:
+    (data / "a.ttl").symlink_to("b.ttl")
+    (data / "b.ttl").symlink_to("a.ttl")
+
+
 def _fifo(data: Path, tmp: Path) -> None:
     os.mkfifo(data / "pipe.ttl")  # a reader that opened it would wait for ever
 
@@ -167,6 +172,7 @@ GENERATORS: dict[str, Callable[[Path, Path], None]] = {
     "symlink_folder_outside": _symlink_folder_outside,
     "symlink_inside": _symlink_inside,
     "fifo": _fifo,
+    "symlink_loop": _symlink_loop,
     "missing_folder": _missing_folder,
     "other_files": _other_files,
     "deep_nesting": _deep_nesting(100_000),
