@@ -106,7 +106,7 @@ def rdf_files(folder: Path, suffixes: tuple[str, ...] = tuple(FORMATS)) -> list[
             # A linked folder inside the tree is reached by its real path; one that leads outside is refused.
             if (here / name).is_symlink():
                 _inside(here / name, root)
-        for name in names:
+        for name in sorted(names):  # the first problem reported is the same on every run
             path = here / name
             if path.suffix.lower() not in suffixes:
                 continue
