@@ -23,15 +23,14 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from coopgraph.errors import CoopgraphError
-from coopgraph.sparql_text import refuse_service
+from coopgraph.sparql_text import service_endpoints
 
 MAX_REQUEST_BYTES = 16 * 1024 * 1024  # a query or form body larger than this is refused (413)
 CHUNK = 64 * 1024
 GRACE = 1.0  # seconds past the timeout before the proxy cuts an answer itself
 CANCELLED = "The SPARQL operation has been cancelled"  # Oxigraph's words for a cancelled operation
 _HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
-               "transfer-encoding", "upgrade", "content-length", "host"}
+               "transfer-encoding", "upgrade", "content-length", "host", "expect"}
 
 
 class ProxyServer(ThreadingHTTPServer):
@@ -61,6 +60,8 @@ def query_texts(method: str, target: str, content_type: str, body: bytes) -> lis
 class _Handler(BaseHTTPRequestHandler):
     server: ProxyServer
     protocol_version = "HTTP/1.1"
+    server_version = "coopgraph-serve"
+    sys_version = ""
 
     def do_GET(self) -> None:  # noqa: N802 - the http.server names
         self._forward()
@@ -78,13 +79,13 @@ class _Handler(BaseHTTPRequestHandler):
             return
         try:
             texts = query_texts(self.command, self.path, self.headers.get("Content-Type", ""), body)
-            for text in texts:
-                refuse_service(text, (), "query")
         except UnicodeDecodeError:
             self._refuse(400, "the query is not UTF-8 text")
             return
-        except CoopgraphError as error:
-            self._refuse(403, error.message)
+        endpoints = [endpoint for text in texts for endpoint in service_endpoints(text)]
+        if endpoints:
+            self._refuse(403, f"SERVICE {endpoints[0]} is refused: this endpoint never federates (it sends no "
+                              "requests to other servers); run the parts of the query at each endpoint yourself")
             return
         upstream = http.client.HTTPConnection(*self.server.backend, timeout=self.server.deadline_s + GRACE)
         try:
