@@ -249,6 +249,10 @@ def atomic_target(target: Path) -> Iterator[Path]:
         yield temporary
         make_shareable(temporary)
         temporary.replace(target)
+    except OSError as error:  # a full disk: name the file meant, not its temporary
+        temporary.unlink(missing_ok=True)
+        ours = error.filename is None or str(error.filename) == str(temporary)
+        raise machine_error(error, target if ours else None, "nothing was written") from None
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
