@@ -91,7 +91,11 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP}
             headers["Content-Length"] = str(len(body))
-            upstream.connect()
+            try:
+                upstream.connect()
+            except OSError:
+                self._refuse(502, "the oxigraph server behind this endpoint is not answering; restart coopgraph serve")
+                return
             sock = upstream.sock  # kept: the connection forgets it once the answer says it will close
             upstream.request(self.command, self.path, body=body if body or self.command == "POST" else None,
                              headers=headers)
