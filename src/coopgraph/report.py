@@ -1,7 +1,8 @@
 """The main job: load, derive, validate, run the catalogue, analyse the network, and write one output folder.
 
-out/ holds graph.ttl, graph.nt, validation.txt, queries/<name>.csv, network/ (metrics, timeline, what-if,
-summary, GEXF, GraphML), pages/ (interactive network pages), plots/ (PNG) and index.html, the page to open first.
+out/ holds graph.ttl, graph.nt, graph-owl.ttl (for OWL 2 reasoners), validation.txt, queries/<name>.csv, network/
+(metrics, timeline, what-if, summary, GEXF, GraphML), pages/ (interactive network pages), plots/ (PNG) and
+index.html, the page to open first.
 Everything is written to a staging folder that replaces out/ only when the whole build succeeded.
 """
 
@@ -18,11 +19,12 @@ import pandas as pd
 import pyoxigraph as ox
 
 from coopgraph import catalogue
+from coopgraph.backend import Backend, as_backend
 from coopgraph.load import LoadedGraph
 from coopgraph.output import staged_folder
+from coopgraph.release import write_owl_graph
 from coopgraph.results import ResultTable
 from coopgraph.stats import class_counts
-from coopgraph.store import select
 
 PROJECTION_TITLES = {
     "collaboration": "Agency collaboration network",
@@ -30,20 +32,6 @@ PROJECTION_TITLES = {
     "country": "Countries",
     "threat": "Threats and who targets them",
 }
-
-SOURCES = """
-SELECT ?source (SAMPLE(?t) AS ?title) (SAMPLE(?p) AS ?publisher) (SAMPLE(?d) AS ?issued) (SAMPLE(?u) AS ?url)
-WHERE {
-  ?source a coop:Source .
-  OPTIONAL { ?source dcterms:title ?t }
-  OPTIONAL { ?source dcterms:publisher ?p }
-  OPTIONAL { ?source dcterms:issued ?d }
-  OPTIONAL { ?source coop:url ?u }
-}
-GROUP BY ?source
-ORDER BY ?title ?source
-"""
-
 
 @dataclass
 class BuildResult:
@@ -55,19 +43,24 @@ class BuildResult:
     pages: list[Path] = field(default_factory=list)
 
 
-def build(graph: LoadedGraph, out: Path, progress: object | None = None) -> BuildResult:
-    """Write the merged graph, validation, catalogue CSVs, network outputs, pages, plots and index.html to `out`."""
+def build(source: Backend | LoadedGraph, out: Path, progress: object | None = None) -> BuildResult:
+    """Write the merged graph, validation, catalogue CSVs, network outputs, pages, plots and index.html to `out`.
+
+    From a remote backend, validation is the SPARQL quality checks only (the report says which checks ran).
+    """
     from coopgraph.reason import java_available
     from coopgraph.validate import validate
     from coopgraph.viz import index_page
 
+    graph = as_backend(source)
     step = _stepper(progress)
     out = Path(out)
     with staged_folder(out) as staging:
         step("writing the merged graph")
-        graph.store.dump(str(staging / "graph.ttl"), format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(),
-                         prefixes=_prefixes())
-        graph.store.dump(str(staging / "graph.nt"), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+        graph.dump(ox.RdfFormat.TURTLE, staging / "graph.ttl")
+        graph.dump(ox.RdfFormat.N_TRIPLES, staging / "graph.nt")
+        # for OWL 2 reasoners (HermiT, Protege): graph.nt re-read, with OWL 2 datatypes only
+        write_owl_graph(ox.parse(path=str(staging / "graph.nt"), format=ox.RdfFormat.N_TRIPLES), staging)
 
         step("validating")
         # The main job still runs on a machine without Java; the report says what was not checked.
@@ -84,28 +77,29 @@ def build(graph: LoadedGraph, out: Path, progress: object | None = None) -> Buil
         (staging / "queries").mkdir()
         queries = catalogue.catalogue()
         for name, query in queries.items():
-            table = select(graph.store, query.text, query.bindings(), source=str(query.path))
+            table = graph.run(query, max_rows=None)
             (staging / "queries" / f"{name}.csv").write_text(table.to_csv(), encoding="utf-8")
             results[name] = table
 
-        page = index_page.Report(len(graph), report.conforms, validation_text, class_counts(graph.store),
-                                 queries, results, sources=select(graph.store, SOURCES, source="sources"))
+        triples = graph.triple_count()
+        page = index_page.Report(triples, report.conforms, validation_text, class_counts(graph),
+                                 queries, results, sources=graph.internal("sources", max_rows=None))
         _network(graph, staging, page, step)
 
         step("writing index.html")
         (staging / "index.html").write_text(index_page.render(page), encoding="utf-8")
     pages = [out / p.href for p in page.pages]
-    return BuildResult(out, len(graph), report.conforms, validation_text, results, pages)
+    return BuildResult(out, triples, report.conforms, validation_text, results, pages)
 
 
-def _network(graph: LoadedGraph, staging: Path, page: Any, step: Callable[[str], None]) -> None:
+def _network(graph: Backend, staging: Path, page: Any, step: Callable[[str], None]) -> None:
     """network/ from the network module, pages/ and plots/ from viz; fills the report's network section."""
     from coopgraph import network
     from coopgraph.viz import index_page, plots
     from coopgraph.viz.page import write_page
 
     step("analysing the network")
-    rows = network.NetworkRows(graph.store)  # the projection queries run once for every projection below
+    rows = network.NetworkRows(graph)  # the projection queries run once for every projection below
     files = {Path(p).name: Path(p) for p in network.write_outputs(rows, staging / "network").values()}
     page.network_files = {name: _relative(path, staging) for name, path in sorted(files.items())}
     page.metrics = _read_csv(files.get("metrics.csv"))
@@ -143,12 +137,6 @@ def _read_csv(path: Path | None) -> pd.DataFrame | None:
 
 def _relative(path: Path, root: Path) -> str:
     return Path(os.path.relpath(path, root)).as_posix()
-
-
-def _prefixes() -> dict[str, str]:
-    from coopgraph.namespaces import PREFIXES
-
-    return dict(PREFIXES)
 
 
 def _stepper(progress: object | None):  # noqa: ANN202 - a tiny adapter
