@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import pyoxigraph as ox
@@ -25,6 +25,10 @@ from coopgraph.output import staged_folder
 from coopgraph.release import write_owl_graph
 from coopgraph.results import ResultTable
 from coopgraph.stats import class_counts
+
+if TYPE_CHECKING:
+    from coopgraph.network import NetworkRows
+    from coopgraph.network.timeline import Presence
 
 PROJECTION_TITLES = {
     "collaboration": "Agency collaboration network",
@@ -95,6 +99,7 @@ def build(source: Backend | LoadedGraph, out: Path, progress: object | None = No
 def _network(graph: Backend, staging: Path, page: Any, step: Callable[[str], None]) -> None:
     """network/ from the network module, pages/ and plots/ from viz; fills the report's network section."""
     from coopgraph import network
+    from coopgraph.network.timeline import presence
     from coopgraph.viz import index_page, plots
     from coopgraph.viz.page import write_page
 
@@ -110,20 +115,77 @@ def _network(graph: Backend, staging: Path, page: Any, step: Callable[[str], Non
 
     step("drawing the network pages")
     (staging / "pages").mkdir()
+    years = {name: presence(rows, name) for name in PROJECTION_TITLES}  # 30 snapshots each: computed once
     for name, title in PROJECTION_TITLES.items():
         projected = network.projection(rows, name)
-        info = write_page(projected, staging / "pages" / f"{name}.html", title,
-                          note=f"{projected.number_of_nodes()} nodes, {projected.number_of_edges()} links. "
-                               "Colour: country; shape: type; size: PageRank; width: weight.")
+        info = write_page(projected, staging / "pages" / f"{name}.html", title, presence=years[name],
+                          note=f"{projected.number_of_nodes()} nodes, {projected.number_of_edges()} links, all "
+                               "years. Size: PageRank; line width: shared vehicles.")
         page.pages.append(index_page.PageLink(title, f"pages/{name}.html", info.nodes, info.edges, info.aggregated))
 
-    step("plotting")
+    step("finding what the network tells")
     (staging / "plots").mkdir()
+    _findings(rows, staging, page, years["collaboration"])
+
+    step("plotting")
     for caption, draw, frame, filename in (("Timeline", plots.timeline, page.timeline, "timeline.png"),
-                                           ("Agency metric distributions", plots.distributions, page.metrics,
-                                            "metrics.png")):
+                                           ("Degree and betweenness distributions", plots.distributions,
+                                            page.metrics, "metrics.png")):
         if frame is not None and draw(frame, staging / "plots" / filename):
             page.plots.append((caption, f"plots/{filename}"))
+
+
+def _findings(rows: NetworkRows, staging: Path, page: Any, years: Presence) -> None:
+    """The findings for the whole graph and each pair, each with its plot under plots/."""
+    from coopgraph import findings
+    from coopgraph.viz import index_page, plots
+
+    scopes = findings.scopes(rows, years=years)
+    for scope in scopes:
+        views = []
+        for finding in scope.findings:
+            name = f"{scope.slug}-{finding.key}.png"
+            drawn = _plot(finding, scope.title, staging / "plots" / name)
+            views.append(index_page.FindingView(finding.key, finding.title, finding.sentence, finding.queries,
+                                                finding.sources, finding.more_sources,
+                                                f"plots/{name}" if drawn else None))
+        page.scopes.append(index_page.ScopeView(scope.slug, scope.title, views, dict(scope.figures)))
+    if len(scopes) > 1:
+        frame = pd.DataFrame([{"scope": s.title, **s.figures} for s in scopes])
+        if plots.pair_comparison(frame, staging / "plots" / "pairs.png", "network-collaboration, network-entities"):
+            page.comparison_plot = "plots/pairs.png"
+
+
+def _plot(finding: Any, scope: str, path: Path) -> Path | None:
+    """The plot of one finding (None when its numbers are empty)."""
+    from coopgraph.viz import plots
+
+    frame = finding.frame
+    if frame is None or frame.empty:
+        return None
+    source = ", ".join(finding.queries)
+    if finding.key == "size":
+        return plots.bars(frame["country"].tolist(), frame["agencies"].tolist(), path,
+                          f"Agencies by country ({scope})", "agencies", source)
+    if finding.key == "brokers":
+        return plots.bars(frame["agency"].tolist(), frame["betweenness"].tolist(), path,
+                          f"Brokers: betweenness ({scope})", "betweenness (share of shortest paths)", source,
+                          fmt="{:.2f}")
+    if finding.key == "cut":
+        shown = frame.head(10)
+        series = {"separate parts added": (shown["components_after"] - shown["components_before"]).tolist(),
+                  "agencies left without a tie": shown["isolated"].map(len).tolist(),
+                  "cross-border ties lost": shown["cross_border_ties_lost"].tolist()}
+        return plots.grouped(shown["agency"].tolist(), series, path, f"Without one agency ({scope})", "number",
+                             source)
+    if finding.key == "threats":
+        shown = frame.head(15)
+        return plots.bars(shown["threat"].tolist(), shown["joint"].tolist(), path,
+                          f"Joint vehicles per threat, thinnest first ({scope})",
+                          "joint mechanisms, agreements, operations, measures", source, colour=plots.PALETTE[2])
+    if finding.key == "growth":
+        return plots.growth(frame, path, f"Growth over time ({scope})", source)
+    return None
 
 
 def _read_csv(path: Path | None) -> pd.DataFrame | None:

@@ -44,14 +44,20 @@ def command(name: str, country: str | None, threat: str | None, year: int | None
 
     if out_file.is_dir():
         raise CoopgraphError(f"{out_file}: is a folder; give a file name such as {out_file / 'network.html'}")
+    years = None
     if input_file is not None:
         graph = read_graph(input_file)
         threat_graph = graph
     else:
         from coopgraph import network
-        loaded = network.rows_for(open_source(ontology_dir, data_dir, endpoint, graph_iri, no_cache))
-        graph = network.projection(loaded, name, year=year)
-        threat_graph = network.projection(loaded, "threat", year=year) if threat else graph
+        from coopgraph.network.timeline import presence
+
+        # the queries run once for every projection below
+        rows = network.rows_for(open_source(ontology_dir, data_dir, endpoint, graph_iri, no_cache))
+        graph = network.projection(rows, name, year=year)
+        threat_graph = network.projection(rows, "threat", year=year) if threat else graph
+        # The page's year slider: the years each node and tie stood (the whole range, not only --year).
+        years = presence(rows, name) if year is None else None
 
     if threat:
         graph = subset.restrict_to(graph, subset.threat_neighbourhood(threat_graph, threat))
@@ -68,7 +74,8 @@ def command(name: str, country: str | None, threat: str | None, year: int | None
                                                         ("around", focus)) if value]
     heading = title or f"{name.capitalize()} network" + (f" ({', '.join(filters)})" if filters else "")
     info = write_page(graph, out_file, heading, size_by=size_by, limit=aggregate_above, group_by=group_by,
-                      focus=centre, note=f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} links.")
+                      focus=centre, note=f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} links.",
+                      presence=years)
     views = f"; {len(info.views)} views (aggregated)" if info.aggregated else ""
     click.echo(f"{info.path}: {info.nodes} nodes, {info.edges} links{views}")
 
