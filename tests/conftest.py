@@ -72,7 +72,7 @@ def oxigraph_endpoint(shipped_ntriples: Path) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def virtuoso(shipped_ntriples: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[servers.Virtuoso]:
     """Virtuoso from a fresh database in a temp folder, on loopback ports, with the shipped graph in a named graph."""
-    require_engine(servers.virtuoso_available(), "Virtuoso (Debian package virtuoso-opensource)")
+    require_engine(servers.virtuoso_available(), "Virtuoso (Debian package virtuoso-opensource-7-bin)")
     with servers.virtuoso_server(tmp_path_factory.mktemp("virtuoso"), shipped_ntriples) as server:
         yield server
 
