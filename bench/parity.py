@@ -119,8 +119,8 @@ def render(results: dict[str, dict[str, Outcome]], texts: dict[str, str], triple
         f"Every catalogue query (`queries/*.rq`, {len(names)}) with its default parameters bound as coopgraph "
         "binds them (a VALUES block), on the shipped graph as coopgraph builds it "
         f"({triples:,} triples, derived links included). Each engine's rows are compared with the embedded "
-        "store's (the reference) as multisets; \"same\" means the same columns and the same rows, each cell the same RDF term "
-        "or the same value (below).",
+        "store's (the reference) as multisets; \"same\" means the same columns and the same rows, each cell the "
+        "same RDF term or the same value (below).",
         "",
         "Engines: " + "; ".join(versions()) + ".",
         "",
