@@ -41,8 +41,10 @@ Outcome = ResultTable | str  # a table, or why the engine gave none
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.parity", description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "parity.md", help="the Markdown file to write")
+    parser.add_argument("--queries", type=Path, default=None,
+                        help="a catalogue folder other than queries/ (say, an older version's, to compare)")
     args = parser.parse_args(argv)
-    queries = catalogue.catalogue()
+    queries = catalogue.catalogue(args.queries)
     texts = {name: servers.query_text(q.text, q.bindings()) for name, q in sorted(queries.items())}
     graph = open_graph(paths.ontology_dir(), paths.data_dir())
     with tempfile.TemporaryDirectory(prefix="coopgraph-parity-") as scratch:
@@ -60,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
             results["Virtuoso"] = run_remote(server.endpoint(), texts)
         results["Jena ARQ"] = run_jena(work, ntriples, texts)
         triples = len(graph.store)
-    args.out.write_text(render(results, texts, triples), encoding="utf-8")
+    folder = args.queries or paths.queries_dir()
+    args.out.write_text(render(results, texts, triples, folder), encoding="utf-8")
     print(f"wrote {args.out}")
     for engine in ENGINES[1:]:
         same = sum(1 for name in texts if verdict(results, engine, name) == "same")
@@ -107,7 +110,7 @@ def verdict(results: dict[str, dict[str, Outcome]], engine: str, name: str) -> s
     return f"differs: {len(actual)} rows ({len(expected)} expected), {missing} missing, {extra} extra"
 
 
-def render(results: dict[str, dict[str, Outcome]], texts: dict[str, str], triples: int) -> str:
+def render(results: dict[str, dict[str, Outcome]], texts: dict[str, str], triples: int, folder: Path) -> str:
     names = list(texts)
     totals = {e: f"**{sum(1 for n in names if verdict(results, e, n) == 'same')}/{len(names)}**" for e in ENGINES}
     totals["Oxigraph embedded"] = "reference"
@@ -116,7 +119,7 @@ def render(results: dict[str, dict[str, Outcome]], texts: dict[str, str], triple
         "",
         f"Written by `python -m bench.parity` on {datetime.date.today().isoformat()}; do not edit by hand.",
         "",
-        f"Every catalogue query (`queries/*.rq`, {len(names)}) with its default parameters bound as coopgraph "
+        f"Every catalogue query (`{_shown(folder)}/*.rq`, {len(names)}) with its default parameters bound as coopgraph "
         "binds them (a VALUES block), on the shipped graph as coopgraph builds it "
         f"({triples:,} triples, derived links included). Each engine's rows are compared with the embedded "
         "store's (the reference) as multisets; \"same\" means the same columns and the same rows, each cell the "
@@ -152,6 +155,13 @@ def render(results: dict[str, dict[str, Outcome]], texts: dict[str, str], triple
         "",
     ]
     return "\n".join(lines)
+
+
+def _shown(folder: Path) -> str:
+    try:
+        return str(folder.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(folder)
 
 
 def versions() -> list[str]:
