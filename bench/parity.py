@@ -22,13 +22,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from coopgraph import catalogue, paths, remote
+from coopgraph import catalogue, paths
+from coopgraph.backend import Backend, Embedded, Remote, bound_text
 from coopgraph.errors import CoopgraphError
 from coopgraph.graph import open_graph
 from coopgraph.push import push
 from coopgraph.results import ResultTable
 from coopgraph.serve import server_binary
-from coopgraph.store import select
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
@@ -45,21 +45,21 @@ def main(argv: list[str] | None = None) -> int:
                         help="a catalogue folder other than queries/ (say, an older version's, to compare)")
     args = parser.parse_args(argv)
     queries = catalogue.catalogue(args.queries)
-    texts = {name: servers.query_text(q.text, q.bindings()) for name, q in sorted(queries.items())}
+    texts = {name: bound_text(q.text, q.bindings()) for name, q in sorted(queries.items())}
     graph = open_graph(paths.ontology_dir(), paths.data_dir())
     with tempfile.TemporaryDirectory(prefix="coopgraph-parity-") as scratch:
         work = Path(scratch)
         ntriples = work / "graph.nt"
         graph.store.dump(str(ntriples), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
         results: dict[str, dict[str, Outcome]] = {
-            "Oxigraph embedded": {name: select(graph.store, text, source=name) for name, text in texts.items()}}
+            "Oxigraph embedded": run_backend(Embedded(graph), texts)}
         with servers.oxigraph_server(server_binary()) as base:
             push(ntriples.read_bytes(), base + "/store")
-            results["Oxigraph server"] = run_remote(base + "/query", texts)
+            results["Oxigraph server"] = run_backend(Remote(base + "/query"), texts)
         with servers.virtuoso_server(work / "virtuoso-fresh", ntriples, restart=False) as fresh:
-            results["Virtuoso before restart"] = run_remote(fresh.endpoint(), texts)
+            results["Virtuoso before restart"] = run_backend(Remote(fresh.sparql, graph=servers.GRAPH_IRI), texts)
         with servers.virtuoso_server(work / "virtuoso", ntriples) as server:
-            results["Virtuoso"] = run_remote(server.endpoint(), texts)
+            results["Virtuoso"] = run_backend(Remote(server.sparql, graph=servers.GRAPH_IRI), texts)
         results["Jena ARQ"] = run_jena(work, ntriples, texts)
         triples = len(graph.store)
     folder = args.queries or paths.queries_dir()
@@ -71,11 +71,11 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def run_remote(endpoint: str, texts: dict[str, str]) -> dict[str, Outcome]:
+def run_backend(backend: Backend, texts: dict[str, str]) -> dict[str, Outcome]:
     outcomes: dict[str, Outcome] = {}
     for name, text in texts.items():
         try:
-            outcomes[name] = remote.select(endpoint, text, source=name, max_rows=None)
+            outcomes[name] = backend.select(text, source=name, max_rows=None)
         except CoopgraphError as error:
             outcomes[name] = f"error: {error.message}"
     return outcomes
@@ -136,13 +136,14 @@ def render(results: dict[str, dict[str, Outcome]], texts: dict[str, str], triple
         "How the engines ran (tests/fixtures/servers.py starts them, for this table and for tests/test_parity.py):",
         "",
         "- Oxigraph server: `oxigraph serve` in memory on a loopback port, the graph pushed to its default graph "
-        "with coopgraph's push; queries through `coopgraph.remote.select`.",
+        "with coopgraph's push; queries through coopgraph's Remote backend.",
         "- Virtuoso: a fresh database folder, both ports bound to 127.0.0.1, the graph loaded into a named graph "
         "with `DB.DBA.TTLP_MT` and a checkpoint, then the server restarted once; queries through "
-        "`coopgraph.remote.select` with `default-graph-uri` set to the named graph. \"Virtuoso before restart\" is "
-        "a second fresh database queried right after the load, without the restart: property paths "
-        "(`rdfs:subClassOf*` in OPTIONAL, `rdfs:subClassOf+` in FILTER NOT EXISTS) give wrong rows until the "
-        "server has been restarted once. After a bulk load into a new database, restart Virtuoso.",
+        "coopgraph's Remote backend with `graph=` the named graph (sent as `default-graph-uri`). "
+        "\"Virtuoso before restart\" is a second fresh database queried right after the load, without the "
+        "restart: property paths (`rdfs:subClassOf*` in OPTIONAL, `rdfs:subClassOf+` in FILTER NOT EXISTS) "
+        "give wrong rows until the server has been restarted once. After a bulk load into a new database, "
+        "restart Virtuoso.",
         "- Jena ARQ: `arq.sparql --data graph.nt --query q.rq --results json`, one JVM per query.",
         "",
         "How cells are compared (`normalise` in tests/fixtures/servers.py): only lexical forms of equal values "

@@ -3,8 +3,9 @@
 One run: a synthetic data set (coopgraph.synth, seed 0), built as coopgraph builds it (rules applied), written
 as N-Triples and bulk-loaded into a named graph of a fresh Virtuoso (ld_dir + rdf_loader_run, then a restart:
 see tests/fixtures/servers.py). Every catalogue query, with iri:<kind> parameters bound to a well-connected
-synthetic instance (as `python -m bench` binds them), runs on the embedded store and on Virtuoso through
-coopgraph.remote.select, interleaved; each time is the median of up to 3 runs (1 when a run takes over 1 s).
+synthetic instance (as `python -m bench` binds them), runs on the embedded store and on Virtuoso (coopgraph's
+Remote backend, graph= the named graph), interleaved; each time is the median of up to 3 runs (1 when a run
+takes over 1 s).
 The rows are compared too (tests/fixtures/servers.py, `differences`). Writes bench/virtuoso-scale.md.
 """
 
@@ -21,11 +22,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from bench import machine
-from coopgraph import catalogue, paths, remote, synth
+from coopgraph import catalogue, paths, synth
+from coopgraph.backend import Embedded, Remote, bound_text
 from coopgraph.errors import CoopgraphError
 from coopgraph.graph import open_graph
 from coopgraph.results import ResultTable
-from coopgraph.store import select
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
@@ -85,14 +86,15 @@ def run(args: argparse.Namespace, work: Path) -> dict:
     with servers.virtuoso_server(work / "virtuoso", ntriples, bulk=True, buffers=args.buffers,
                                  max_rows=10_000_000, seconds=int(args.timeout), estimate=args.estimate) as server:
         report["virtuoso_load_s"] = time.perf_counter() - start  # fresh database, bulk load, checkpoint, restart
+        local, far = Embedded(graph), Remote(server.sparql, graph=servers.GRAPH_IRI)
         for name, query in sorted(catalogue.catalogue().items()):
             given = {p.name: samples[p.type.partition(":")[2]] for p in query.parameters
                      if p.type.startswith("iri:") and p.type.partition(":")[2] in samples}
-            text = servers.query_text(query.text, query.bindings(given))
-            embedded, embedded_s = timed(lambda t=text, n=name: select(graph.store, t, source=n,
-                                                                      timeout=args.timeout))
-            virtuoso, virtuoso_s = timed(lambda t=text, n=name: remote.select(
-                server.endpoint(), t, source=n, timeout=args.timeout, max_rows=None))
+            text = bound_text(query.text, query.bindings(given))
+            embedded, embedded_s = timed(lambda t=text, n=name: local.select(t, source=n, timeout=args.timeout,
+                                                                             max_rows=None))
+            virtuoso, virtuoso_s = timed(lambda t=text, n=name: far.select(t, source=n, timeout=args.timeout,
+                                                                           max_rows=None))
             if isinstance(embedded, str) or isinstance(virtuoso, str):
                 same = embedded if isinstance(embedded, str) else virtuoso
             else:

@@ -20,6 +20,20 @@ from coopgraph.load import LoadedGraph
 REPO = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Persistent stores and HermiT verdicts go to a folder of this test session, never the user's cache
+    (CLI runs inherit it through the environment)."""
+    folder = tmp_path_factory.mktemp("cache")
+    before = os.environ.get("COOPGRAPH_CACHE")
+    os.environ["COOPGRAPH_CACHE"] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop("COOPGRAPH_CACHE", None)
+    else:
+        os.environ["COOPGRAPH_CACHE"] = before
+
+
 @pytest.fixture(scope="session")
 def shipped_graph() -> LoadedGraph:
     """The shipped ontology and data with the derivation rules applied (do not modify it)."""

@@ -18,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from fixtures.messages import problem_lines
 
 from coopgraph import paths
 from coopgraph.output import MARKER
@@ -213,7 +214,7 @@ def test_bad_input(case: dict, tmp_path: Path, network: tuple[str, list[str]]) -
     for fragment in case["message"]:
         assert fragment in output, f"{fragment!r} not in the output:\n{output[-3000:]}"
     if result.returncode >= 2:
-        errors = [line for line in result.stderr.splitlines() if line.strip()]
+        errors = problem_lines(result.stderr)
         assert len(errors) == 1 and errors[0].startswith("error: "), result.stderr[-3000:]
     if command == "build":
         assert _snapshot(out) == before, "the previous output changed"

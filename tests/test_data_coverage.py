@@ -117,7 +117,7 @@ def test_border_plan_has_five_numbered_pillars_with_measures(store: ox.Store) ->
     ("value", "unit"),
     [
         ("400000", "unit:people-per-day"),
-        ("2500000000", "unit:usd-per-day"),
+        ("2500000000", "unit:dollars-per-day"),  # the seed names no currency
         ("43", "unit:pound"),
         ("21000", "unit:pound"),
         ("100", "unit:percent"),

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import networkx as nx
+from fixtures.messages import problem_lines
 
 FIXTURE = str(Path(__file__).parent / "fixtures" / "network" / "data")
 
@@ -30,7 +31,7 @@ def test_analyze_what_if_and_year_as_json(cli):
 def test_analyze_unknown_entity_is_one_line_and_exit_2(cli):
     result = cli("analyze", "--data", FIXTURE, "--remove", "nobody")
     assert result.returncode == 2
-    assert result.stderr.startswith("error: ") and "Traceback" not in result.stderr
+    assert problem_lines(result.stderr)[0].startswith("error: ") and "Traceback" not in result.stderr
 
 
 def test_export_graphml(cli, tmp_path):

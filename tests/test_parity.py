@@ -2,8 +2,9 @@
 Virtuoso and on Jena ARQ, each holding the shipped graph (engines started by the fixtures in tests/conftest.py).
 
 Every engine gets the exact text coopgraph sends: the catalogue file with its default parameters bound as a
-VALUES block (coopgraph.catalogue, coopgraph.sparql_text.bind_values). Rows are compared as multisets of
-normalised cells (tests/fixtures/servers.py, `normalise`: only lexical forms of equal values are merged).
+VALUES block (coopgraph.backend.bound_text, what `coopgraph query --print-bound` shows). The servers are asked
+through coopgraph's own Remote backend (Virtuoso with `graph=`, sent as default-graph-uri). Rows are compared as
+multisets of normalised cells (tests/fixtures/servers.py, `normalise`: only lexical forms of equal values are merged).
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ import psutil
 import pytest
 from fixtures import servers
 
-from coopgraph import catalogue, remote
+from coopgraph import catalogue
+from coopgraph.backend import Embedded, Remote, bound_text
 from coopgraph.load import LoadedGraph
 from coopgraph.namespaces import XSD
 from coopgraph.results import ResultTable, Value
-from coopgraph.store import select
 
 QUERIES = catalogue.catalogue()
 NAMES = sorted(QUERIES)
@@ -27,13 +28,14 @@ NAMES = sorted(QUERIES)
 
 def exact_text(name: str) -> str:
     query = QUERIES[name]
-    return servers.query_text(query.text, query.bindings())
+    return bound_text(query.text, query.bindings())
 
 
 @pytest.fixture(scope="module")
 def embedded(shipped_graph: LoadedGraph) -> dict[str, ResultTable]:
     """Every catalogue query on the embedded store, from the same text the servers get."""
-    return {name: select(shipped_graph.store, exact_text(name), source=name) for name in NAMES}
+    backend = Embedded(shipped_graph)
+    return {name: backend.select(exact_text(name), source=name, max_rows=None) for name in NAMES}
 
 
 @pytest.fixture(scope="module")
@@ -61,14 +63,14 @@ def assert_same_rows(engine: str, name: str, expected: ResultTable, actual: Resu
 @pytest.mark.parametrize("name", NAMES)
 def test_oxigraph_server_rows_equal_embedded(name: str, oxigraph_endpoint: str,
                                              embedded: dict[str, ResultTable]) -> None:
-    table = remote.select(oxigraph_endpoint, exact_text(name), source=name, max_rows=None)
+    table = Remote(oxigraph_endpoint).select(exact_text(name), source=name, max_rows=None)
     assert_same_rows("oxigraph serve", name, embedded[name], table)
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_virtuoso_rows_equal_embedded(name: str, virtuoso: servers.Virtuoso,
                                       embedded: dict[str, ResultTable]) -> None:
-    table = remote.select(virtuoso.endpoint(), exact_text(name), source=name, max_rows=None)
+    table = Remote(virtuoso.sparql, graph=servers.GRAPH_IRI).select(exact_text(name), source=name, max_rows=None)
     assert_same_rows("Virtuoso", name, embedded[name], table)
 
 
@@ -84,9 +86,10 @@ def test_jena_rows_equal_embedded(name: str, jena_tables: dict[str, ResultTable 
 def test_virtuoso_named_graph_holds_exactly_the_shipped_graph(virtuoso: servers.Virtuoso,
                                                               shipped_graph: LoadedGraph) -> None:
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-    in_graph = remote.select(virtuoso.endpoint(), count).records()[0]["n"]
-    everything = remote.select(virtuoso.sparql, count).records()[0]["n"]
-    assert in_graph == len(shipped_graph.store)
+    in_graph = Remote(virtuoso.sparql, graph=servers.GRAPH_IRI).select(count).records()[0]["n"]
+    in_url = Remote(virtuoso.endpoint()).select(count).records()[0]["n"]  # default-graph-uri in the URL
+    everything = Remote(virtuoso.sparql).select(count).records()[0]["n"]
+    assert in_graph == in_url == len(shipped_graph.store)
     # without default-graph-uri, Virtuoso's own system graphs are counted too: why a graph must be chosen
     assert everything > in_graph
 

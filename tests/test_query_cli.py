@@ -6,6 +6,8 @@ import json
 import time
 from pathlib import Path
 
+from fixtures.messages import problem_lines
+
 from coopgraph.errors import INPUT_ERROR, LIMIT_ERROR
 
 FIXTURE = str(Path(__file__).parent / "fixtures" / "catalogue" / "data")
@@ -30,7 +32,7 @@ def test_row_cap_gives_exit_4_and_no_output(cli) -> None:  # noqa: ANN001
     done = cli("query", "mechanism-members", "--data", FIXTURE, "--max-rows", "2", "--format", "csv")
     assert done.returncode == LIMIT_ERROR
     assert done.stdout == ""
-    assert "more than 2 rows" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert "more than 2 rows" in done.stderr and len(problem_lines(done.stderr)) == 1
 
 
 def test_timeout_gives_exit_4_on_time(cli) -> None:  # noqa: ANN001
@@ -39,7 +41,7 @@ def test_timeout_gives_exit_4_on_time(cli) -> None:  # noqa: ANN001
     elapsed = time.monotonic() - started
     assert done.returncode == LIMIT_ERROR, done.stderr
     assert "did not finish within 0.5 s" in done.stderr
-    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in done.stderr and len(problem_lines(done.stderr)) == 1
     assert elapsed < 15  # load + 0.5 s + exit: the process does not wait for the abandoned query
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import psutil
 import pytest
+from fixtures.messages import problem_lines
 
 from coopgraph.errors import LIMIT_ERROR, REMOTE_ERROR
 
@@ -86,7 +87,7 @@ def _run(*args: str, stdin: str = "ASK { ?s ?p ?o }", timeout: float = 120) -> s
 def _one_clear_line(result: subprocess.CompletedProcess[str], code: int, *fragments: str) -> str:
     assert result.returncode == code, f"exit {result.returncode}, expected {code}:\n{result.stderr[-2000:]}"
     assert "Traceback" not in result.stderr, result.stderr[-2000:]
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    lines = problem_lines(result.stderr)
     assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr[-2000:]
     for fragment in fragments:
         assert fragment in lines[0], lines[0]

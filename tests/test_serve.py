@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from test_remote import free_port, wait_until_up
 
-from coopgraph import remote
+from coopgraph.backend import Remote
 from coopgraph.errors import LIMIT_ERROR, CoopgraphError
 from coopgraph.serve import server_command
 
@@ -84,8 +84,8 @@ def test_server_timeout_stops_a_runaway_query(served: str) -> None:
 
 def test_remote_client_reports_the_server_timeout_as_a_limit(served: str) -> None:
     with pytest.raises(CoopgraphError) as error:
-        remote.select(served + "/query", SLOW)
-    assert error.value.exit_code == LIMIT_ERROR and "cancelled" in error.value.message
+        Remote(served + "/query").select(SLOW)
+    assert error.value.exit_code == LIMIT_ERROR and "its own time limit" in error.value.message
 
 
 def test_server_command_binds_loopback_by_default(tmp_path: Path) -> None:

@@ -10,9 +10,11 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
+from coopgraph.network.timeline import Presence
 from coopgraph.viz import escape
 from coopgraph.viz.aggregate import plan
 from coopgraph.viz.page import build_page, parse_sources, to_network, write_page
+from coopgraph.viz.style import NO_COUNTRY, PALETTE, country_colours
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "viz"
 
@@ -136,3 +138,29 @@ def test_focus_and_title_reach_the_page():
     graph = graphs.hostile()
     html, _ = build_page(graph, "t", focus="https://w3id.org/coopgraph/id/agency/quiet")
     assert payload(html)["focus"] == "https://w3id.org/coopgraph/id/agency/quiet"
+
+
+def test_every_country_value_gets_its_own_colour_from_the_palette():
+    values = ["Canada", "United States", "Mexico", "Canada; United States", "Canada; Mexico; United States", "",
+              "China", "Canada"]
+    colours = country_colours(values)
+    assert colours[""] == NO_COUNTRY
+    named = [colours[v] for v in sorted(set(values) - {""})]
+    assert len(named) == len(set(named)) == 6 and set(named) <= set(PALETTE)
+    assert NO_COUNTRY not in PALETTE and len(set(PALETTE)) == len(PALETTE)
+
+
+def test_years_reach_the_page_for_the_slider():
+    graph = graphs.hostile()
+    nodes = list(graph.nodes)
+    a, b = next(iter(graph.edges))
+    presence = Presence(2001, 2010, nodes={nodes[0]: [[2001, 2003], [2008, 2010]]},
+                        edges={frozenset((a, b)): [[2002, 2002]]})
+    data = payload(build_page(graph, "t", presence=presence)[0])
+    assert data["years"] == [2001, 2010]
+    by_id = {n["id"]: n for n in data["views"][0]["nodes"]}
+    assert by_id[nodes[0]]["years"] == [[2001, 2003], [2008, 2010]]
+    assert all(by_id[n]["years"] == [] for n in nodes[1:])  # undated: shown under "all years" only
+    edge = next(e for e in data["views"][0]["edges"] if {e["from"], e["to"]} == {a, b})
+    assert edge["years"] == [[2002, 2002]]
+    assert payload(build_page(graph, "t")[0])["years"] is None  # no presence: no slider

@@ -36,6 +36,9 @@ def test_index_page_escapes_every_value():
         summary={"articulation_points": [HOSTILE], "top": [{"label": HOSTILE, "x": 0.5}]},
         metrics=pd.DataFrame({"label": [HOSTILE], "degree": [3]}),
         pages=[index_page.PageLink(HOSTILE, "pages/x.html", 1, 0)], notes=[HOSTILE],
+        scopes=[index_page.ScopeView(HOSTILE, HOSTILE, [index_page.FindingView(
+            HOSTILE, HOSTILE, HOSTILE, [HOSTILE], [{"title": HOSTILE, "url": "javascript:alert(1)"}], 2,
+            HOSTILE)], {"agencies": HOSTILE})],
     )
     html = index_page.render(report)
     assert "<script" not in html
@@ -106,6 +109,10 @@ def test_build_writes_the_report_pages_and_plots(built):
                                                                "country.html", "threat.html"}
         assert (out / "network" / "metrics.csv").is_file() and "plots/timeline.png" in index
         assert len(built.pages) == 4
+        # Findings first: each with its plot, before the detail and the catalogue.
+        assert index.index('id="findings"') < index.index('id="network"') < index.index('id="queries"')
+        for key in ("size", "brokers", "threats", "growth"):
+            assert f'src="plots/all-{key}.png"' in index
 
 
 def test_no_page_under_out_loads_from_the_network(built):

@@ -21,6 +21,7 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
+from coopgraph import paths
 from coopgraph.errors import CoopgraphError, InputError
 from coopgraph.literals import XSD, date_literal, number_literal
 from coopgraph.namespaces import INSTANCE_KINDS, PREFIXES, instance_iri
@@ -67,6 +68,11 @@ class Query:
     parameters: list[Parameter] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
 
+    @property
+    def source(self) -> str:
+        """How messages name the query: its file, else its name."""
+        return str(self.path or self.name)
+
     def bindings(self, given: dict[str, str] | None = None) -> dict[str, ox.NamedNode | ox.Literal]:
         """Terms for every parameter: the given value, else the default. Unknown names are an error."""
         given = dict(given or {})
@@ -104,8 +110,34 @@ def parse(text: str, name: str, path: Path | None = None) -> Query:
 
 def catalogue(folder: Path | None = None) -> dict[str, Query]:
     """Every query of the catalogue folder (not its sub-folders), by name (the file stem)."""
-    folder = folder or queries_dir()
-    return {p.stem: read(p) for p in sorted(folder.glob("*.rq"))}
+    return _read_folder(folder or queries_dir())
+
+
+# The named sets of .rq files; this module is the one reader of them all.
+SETS = ("catalogue", "qc", "rules", "internal")
+
+
+def set_folder(name: str, ontology_dir: Path | None = None) -> Path:
+    """Where a named set lives: the project's catalogue, its quality checks and its rules; the package's own
+    internal queries (they are part of the code, so a project never overrides them)."""
+    if name == "catalogue":
+        return queries_dir()
+    if name == "qc":
+        return queries_dir() / "qc"
+    if name == "rules":
+        return Path(ontology_dir or paths.ontology_dir()) / "rules"
+    if name == "internal":
+        return paths.internal_queries_dir()
+    raise CoopgraphError(f"unknown query set {name!r}; the sets are {', '.join(SETS)}")
+
+
+def query_set(name: str, folder: Path | None = None) -> dict[str, Query]:
+    """The queries of a named set (SETS), by name; `folder` reads the set from another folder."""
+    return _read_folder(folder or set_folder(name))
+
+
+def _read_folder(folder: Path) -> dict[str, Query]:
+    return {p.stem: read(p) for p in sorted(Path(folder).glob("*.rq"))}
 
 
 def read(path: Path) -> Query:

@@ -66,6 +66,7 @@ class LoadedGraph:
     store: ox.Store
     files: list[Path]
     shapes_files: list[Path] = field(default_factory=list)
+    location: Path | None = None  # the on-disk database, when the graph comes from the persistent store
 
     def __len__(self) -> int:
         return len(self.store)

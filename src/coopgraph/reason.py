@@ -106,11 +106,13 @@ def apply_rules(store: ox.Store, rules: Path | None = None, max_rounds: int = 20
 
 
 def _read_rules(folder: Path) -> list[tuple[Path, str]]:
-    files = sorted(folder.glob("*.rq"))
-    if not files:
+    from coopgraph.catalogue import query_set
+
+    rules = query_set("rules", folder)
+    if not rules:
         raise CoopgraphError(f"{folder}: no rules (*.rq) found; the ontology folder needs its rules/ folder",
                              INPUT_ERROR)
-    return [(path, path.read_text(encoding="utf-8")) for path in files]
+    return [(rule.path or folder / name, rule.text) for name, rule in rules.items()]
 
 
 # --- HermiT consistency check -------------------------------------------------------------------------------
@@ -140,7 +142,7 @@ _OWL_IMPORTS = OWL + "imports"
 
 
 def cache_dir() -> Path:
-    return Path(os.environ.get("COOPGRAPH_CACHE") or Path.home() / ".cache" / "coopgraph")
+    return paths.cache_dir()
 
 
 def check_consistency(graph: object, *, use_cache: bool = True) -> ConsistencyResult:
@@ -170,7 +172,7 @@ def _hermit_lines(store: ox.Store) -> Iterable[str]:
     label = _blank_node_labels(quads)
     for quad in quads:
         obj = quad.object
-        if isinstance(obj, ox.Literal) and not _owl2_literal(obj):
+        if isinstance(obj, ox.Literal) and not owl2_literal(obj):
             continue
         if quad.predicate.value == _OWL_IMPORTS:
             continue  # owlready2 would fetch the imported IRI: nothing is read from the network
@@ -243,7 +245,8 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
-def _owl2_literal(literal: ox.Literal) -> bool:
+def owl2_literal(literal: ox.Literal) -> bool:
+    """True when the literal's datatype is in the OWL 2 datatype map and its lexical form is valid for it."""
     datatype = literal.datatype.value
     if datatype not in _OWL2_DATATYPES:
         return False
@@ -370,15 +373,18 @@ def _inferred(world: Any, inferred: Any, predicate: str) -> list[tuple[str, str]
 
 # --- Naming the culprits ----------------------------------------------------------------------------------
 
-_DISJOINT_TYPES = "qc/disjoint-types.rq"
-_DATATYPE_RANGE = "qc/datatype-range.rq"
+_CLASH_CHECKS = ("disjoint-types", "datatype-range")  # the quality checks that mirror HermiT's clashes
 
 
 def explain(store: ox.Store) -> list[Clash]:
     """The individuals behind an inconsistency, found by the quality checks that mirror HermiT's clashes."""
+    from coopgraph.catalogue import query_set
+    from coopgraph.store import select
+
+    checks = query_set("qc")
     clashes: list[Clash] = []
-    for name in (_DISJOINT_TYPES, _DATATYPE_RANGE):
-        text = (paths.queries_dir() / name).read_text(encoding="utf-8")
-        for row in store.query(text):
-            clashes.append(Clash(subject=row["subject"].value, message=row["message"].value))
+    for name in _CLASH_CHECKS:
+        table = select(store, checks[name].text, source=checks[name].source, timeout=None, max_rows=None)
+        for record in table.records():
+            clashes.append(Clash(subject=str(record["subject"]), message=str(record["message"])))
     return clashes

@@ -1,7 +1,8 @@
 """The main job: load, derive, validate, run the catalogue, analyse the network, and write one output folder.
 
-out/ holds graph.ttl, graph.nt, validation.txt, queries/<name>.csv, network/ (metrics, timeline, what-if,
-summary, GEXF, GraphML), pages/ (interactive network pages), plots/ (PNG) and index.html, the page to open first.
+out/ holds graph.ttl, graph.nt, graph-owl.ttl (for OWL 2 reasoners), validation.txt, queries/<name>.csv, network/
+(metrics, timeline, what-if, summary, GEXF, GraphML), pages/ (interactive network pages), plots/ (PNG) and
+index.html, the page to open first.
 Everything is written to a staging folder that replaces out/ only when the whole build succeeded.
 """
 
@@ -12,17 +13,22 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import pyoxigraph as ox
 
 from coopgraph import catalogue
+from coopgraph.backend import Backend, as_backend
 from coopgraph.load import LoadedGraph
 from coopgraph.output import staged_folder
+from coopgraph.release import write_owl_graph
 from coopgraph.results import ResultTable
 from coopgraph.stats import class_counts
-from coopgraph.store import select
+
+if TYPE_CHECKING:
+    from coopgraph.network import NetworkRows
+    from coopgraph.network.timeline import Presence
 
 PROJECTION_TITLES = {
     "collaboration": "Agency collaboration network",
@@ -30,20 +36,6 @@ PROJECTION_TITLES = {
     "country": "Countries",
     "threat": "Threats and who targets them",
 }
-
-SOURCES = """
-SELECT ?source (SAMPLE(?t) AS ?title) (SAMPLE(?p) AS ?publisher) (SAMPLE(?d) AS ?issued) (SAMPLE(?u) AS ?url)
-WHERE {
-  ?source a coop:Source .
-  OPTIONAL { ?source dcterms:title ?t }
-  OPTIONAL { ?source dcterms:publisher ?p }
-  OPTIONAL { ?source dcterms:issued ?d }
-  OPTIONAL { ?source coop:url ?u }
-}
-GROUP BY ?source
-ORDER BY ?title ?source
-"""
-
 
 @dataclass
 class BuildResult:
@@ -55,19 +47,24 @@ class BuildResult:
     pages: list[Path] = field(default_factory=list)
 
 
-def build(graph: LoadedGraph, out: Path, progress: object | None = None) -> BuildResult:
-    """Write the merged graph, validation, catalogue CSVs, network outputs, pages, plots and index.html to `out`."""
+def build(source: Backend | LoadedGraph, out: Path, progress: object | None = None) -> BuildResult:
+    """Write the merged graph, validation, catalogue CSVs, network outputs, pages, plots and index.html to `out`.
+
+    From a remote backend, validation is the SPARQL quality checks only (the report says which checks ran).
+    """
     from coopgraph.reason import java_available
     from coopgraph.validate import validate
     from coopgraph.viz import index_page
 
+    graph = as_backend(source)
     step = _stepper(progress)
     out = Path(out)
     with staged_folder(out) as staging:
         step("writing the merged graph")
-        graph.store.dump(str(staging / "graph.ttl"), format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(),
-                         prefixes=_prefixes())
-        graph.store.dump(str(staging / "graph.nt"), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+        graph.dump(ox.RdfFormat.TURTLE, staging / "graph.ttl")
+        graph.dump(ox.RdfFormat.N_TRIPLES, staging / "graph.nt")
+        # for OWL 2 reasoners (HermiT, Protege): graph.nt re-read, with OWL 2 datatypes only
+        write_owl_graph(ox.parse(path=str(staging / "graph.nt"), format=ox.RdfFormat.N_TRIPLES), staging)
 
         step("validating")
         # The main job still runs on a machine without Java; the report says what was not checked.
@@ -84,28 +81,30 @@ def build(graph: LoadedGraph, out: Path, progress: object | None = None) -> Buil
         (staging / "queries").mkdir()
         queries = catalogue.catalogue()
         for name, query in queries.items():
-            table = select(graph.store, query.text, query.bindings(), source=str(query.path))
+            table = graph.run(query, max_rows=None)
             (staging / "queries" / f"{name}.csv").write_text(table.to_csv(), encoding="utf-8")
             results[name] = table
 
-        page = index_page.Report(len(graph), report.conforms, validation_text, class_counts(graph.store),
-                                 queries, results, sources=select(graph.store, SOURCES, source="sources"))
+        triples = graph.triple_count()
+        page = index_page.Report(triples, report.conforms, validation_text, class_counts(graph),
+                                 queries, results, sources=graph.internal("sources", max_rows=None))
         _network(graph, staging, page, step)
 
         step("writing index.html")
         (staging / "index.html").write_text(index_page.render(page), encoding="utf-8")
     pages = [out / p.href for p in page.pages]
-    return BuildResult(out, len(graph), report.conforms, validation_text, results, pages)
+    return BuildResult(out, triples, report.conforms, validation_text, results, pages)
 
 
-def _network(graph: LoadedGraph, staging: Path, page: Any, step: Callable[[str], None]) -> None:
+def _network(graph: Backend, staging: Path, page: Any, step: Callable[[str], None]) -> None:
     """network/ from the network module, pages/ and plots/ from viz; fills the report's network section."""
     from coopgraph import network
+    from coopgraph.network.timeline import presence
     from coopgraph.viz import index_page, plots
     from coopgraph.viz.page import write_page
 
     step("analysing the network")
-    rows = network.NetworkRows(graph.store)  # the projection queries run once for every projection below
+    rows = network.NetworkRows(graph)  # the projection queries run once for every projection below
     files = {Path(p).name: Path(p) for p in network.write_outputs(rows, staging / "network").values()}
     page.network_files = {name: _relative(path, staging) for name, path in sorted(files.items())}
     page.metrics = _read_csv(files.get("metrics.csv"))
@@ -116,20 +115,77 @@ def _network(graph: LoadedGraph, staging: Path, page: Any, step: Callable[[str],
 
     step("drawing the network pages")
     (staging / "pages").mkdir()
+    years = {name: presence(rows, name) for name in PROJECTION_TITLES}  # 30 snapshots each: computed once
     for name, title in PROJECTION_TITLES.items():
         projected = network.projection(rows, name)
-        info = write_page(projected, staging / "pages" / f"{name}.html", title,
-                          note=f"{projected.number_of_nodes()} nodes, {projected.number_of_edges()} links. "
-                               "Colour: country; shape: type; size: PageRank; width: weight.")
+        info = write_page(projected, staging / "pages" / f"{name}.html", title, presence=years[name],
+                          note=f"{projected.number_of_nodes()} nodes, {projected.number_of_edges()} links, all "
+                               "years. Size: PageRank; line width: shared vehicles.")
         page.pages.append(index_page.PageLink(title, f"pages/{name}.html", info.nodes, info.edges, info.aggregated))
 
-    step("plotting")
+    step("finding what the network tells")
     (staging / "plots").mkdir()
+    _findings(rows, staging, page, years["collaboration"])
+
+    step("plotting")
     for caption, draw, frame, filename in (("Timeline", plots.timeline, page.timeline, "timeline.png"),
-                                           ("Agency metric distributions", plots.distributions, page.metrics,
-                                            "metrics.png")):
+                                           ("Degree and betweenness distributions", plots.distributions,
+                                            page.metrics, "metrics.png")):
         if frame is not None and draw(frame, staging / "plots" / filename):
             page.plots.append((caption, f"plots/{filename}"))
+
+
+def _findings(rows: NetworkRows, staging: Path, page: Any, years: Presence) -> None:
+    """The findings for the whole graph and each pair, each with its plot under plots/."""
+    from coopgraph import findings
+    from coopgraph.viz import index_page, plots
+
+    scopes = findings.scopes(rows, years=years)
+    for scope in scopes:
+        views = []
+        for finding in scope.findings:
+            name = f"{scope.slug}-{finding.key}.png"
+            drawn = _plot(finding, scope.title, staging / "plots" / name)
+            views.append(index_page.FindingView(finding.key, finding.title, finding.sentence, finding.queries,
+                                                finding.sources, finding.more_sources,
+                                                f"plots/{name}" if drawn else None))
+        page.scopes.append(index_page.ScopeView(scope.slug, scope.title, views, dict(scope.figures)))
+    if len(scopes) > 1:
+        frame = pd.DataFrame([{"scope": s.title, **s.figures} for s in scopes])
+        if plots.pair_comparison(frame, staging / "plots" / "pairs.png", "network-collaboration, network-entities"):
+            page.comparison_plot = "plots/pairs.png"
+
+
+def _plot(finding: Any, scope: str, path: Path) -> Path | None:
+    """The plot of one finding (None when its numbers are empty)."""
+    from coopgraph.viz import plots
+
+    frame = finding.frame
+    if frame is None or frame.empty:
+        return None
+    source = ", ".join(finding.queries)
+    if finding.key == "size":
+        return plots.bars(frame["country"].tolist(), frame["agencies"].tolist(), path,
+                          f"Agencies by country ({scope})", "agencies", source)
+    if finding.key == "brokers":
+        return plots.bars(frame["agency"].tolist(), frame["betweenness"].tolist(), path,
+                          f"Brokers: betweenness ({scope})", "betweenness (share of shortest paths)", source,
+                          fmt="{:.2f}")
+    if finding.key == "cut":
+        shown = frame.head(10)
+        series = {"separate parts added": (shown["components_after"] - shown["components_before"]).tolist(),
+                  "agencies left without a tie": shown["isolated"].map(len).tolist(),
+                  "cross-border ties lost": shown["cross_border_ties_lost"].tolist()}
+        return plots.grouped(shown["agency"].tolist(), series, path, f"Without one agency ({scope})", "number",
+                             source)
+    if finding.key == "threats":
+        shown = frame.head(15)
+        return plots.bars(shown["threat"].tolist(), shown["joint"].tolist(), path,
+                          f"Joint vehicles per threat, thinnest first ({scope})",
+                          "joint mechanisms, agreements, operations, measures", source, colour=plots.PALETTE[2])
+    if finding.key == "growth":
+        return plots.growth(frame, path, f"Growth over time ({scope})", source)
+    return None
 
 
 def _read_csv(path: Path | None) -> pd.DataFrame | None:
@@ -143,12 +199,6 @@ def _read_csv(path: Path | None) -> pd.DataFrame | None:
 
 def _relative(path: Path, root: Path) -> str:
     return Path(os.path.relpath(path, root)).as_posix()
-
-
-def _prefixes() -> dict[str, str]:
-    from coopgraph.namespaces import PREFIXES
-
-    return dict(PREFIXES)
 
 
 def _stepper(progress: object | None):  # noqa: ANN202 - a tiny adapter

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from coopgraph import paths
 from coopgraph.errors import INPUT_ERROR, CoopgraphError
 
 DEFAULT_HOST = "127.0.0.1"
@@ -36,7 +37,7 @@ def server_binary() -> str:
 
 def default_folder() -> Path:
     """Under $COOPGRAPH_CACHE or ~/.cache/coopgraph, like the reasoner's cache."""
-    return Path(os.environ.get("COOPGRAPH_CACHE") or Path.home() / ".cache" / "coopgraph") / "serve"
+    return paths.cache_dir() / "serve"
 
 
 def build_store(folder: Path, ntriples: bytes | None = None, graph_file: Path | None = None) -> Path:

@@ -24,6 +24,10 @@ import rdflib
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
+from coopgraph.store import solutions
+
+_SOURCE = "SHACL shapes (as SPARQL)"
+
 _OWL_CLASS = rdflib.URIRef("http://www.w3.org/2002/07/owl#Class")
 
 # Datatypes whose lexical form Oxigraph checks through a cast: a literal it cannot cast is ill-typed.
@@ -119,10 +123,10 @@ def validate_store(store: ox.Store, shapes: Iterable[Path] | rdflib.Graph,
     compiled = compiled or compile_shapes(graph, store)
     found: set[Violation] = set()
     for check in compiled.checks:
-        if check.prefilter is not None and not any(True for _ in store.query(check.prefilter)):
+        if check.prefilter is not None and not solutions(store, check.prefilter, _SOURCE):
             continue
-        for solution in store.query(check.query):
-            value = solution["value"] if _has(solution, "value") else None
+        for solution in solutions(store, check.query, _SOURCE):
+            value = solution.get("value")
             found.add(Violation(
                 focus=_term_text(solution["focus"]), path=check.path, message=check.message,
                 component=check.component, severity=check.severity,
@@ -130,13 +134,6 @@ def validate_store(store: ox.Store, shapes: Iterable[Path] | rdflib.Graph,
                 source_shape=check.source_shape,
             ))
     return sorted(found, key=lambda v: (v.focus, v.path, v.component, v.value or ""))
-
-
-def _has(solution: ox.QuerySolution, name: str) -> bool:
-    try:
-        return solution[name] is not None
-    except (KeyError, IndexError):
-        return False
 
 
 # --- shapes and targets -------------------------------------------------------------------------------------
@@ -163,7 +160,7 @@ class _SubclassClosure:
     def __call__(self, iri: str) -> list[str]:
         if iri not in self.cache:
             query = f"SELECT DISTINCT ?c WHERE {{ ?c <{RDFS.subClassOf}>* {_iri(iri)} }}"
-            found = {s["c"].value for s in self.store.query(query) if isinstance(s["c"], ox.NamedNode)}
+            found = {s["c"].value for s in solutions(self.store, query, _SOURCE) if isinstance(s["c"], ox.NamedNode)}
             self.cache[iri] = sorted(found | {iri})
         return self.cache[iri]
 

@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-import pyoxigraph as ox
+from typing import TYPE_CHECKING
 
-from coopgraph.namespaces import ID
 from coopgraph.results import ResultTable
-from coopgraph.store import select
 
-CLASS_COUNTS = """
-SELECT ?class (SAMPLE(?label) AS ?classLabel) (COUNT(DISTINCT ?instance) AS ?instances)
-WHERE {
-  ?instance a ?class .
-  FILTER(STRSTARTS(STR(?class), STR(coop:)))
-  FILTER(STRSTARTS(STR(?instance), "ID_BASE"))
-  OPTIONAL { ?class rdfs:label ?label }
-}
-GROUP BY ?class
-ORDER BY DESC(?instances) ?class
-""".replace("ID_BASE", ID)  # our own constant, not input
+if TYPE_CHECKING:
+    from coopgraph.backend import Backend
 
 
-def class_counts(store: ox.Store) -> ResultTable:
+def class_counts(backend: Backend) -> ResultTable:
     """Instances per coop: class (after the rules, so a TaskForce also counts as a CoordinationMechanism)."""
-    return select(store, CLASS_COUNTS, source="class counts")
+    return backend.internal("class-counts", max_rows=None)

@@ -58,19 +58,24 @@ def select(store: ox.Store, query: str, bindings: Mapping[str, Term] | None = No
 def _evaluate(store: ox.Store, query: str, bindings: Mapping[str, Term] | None, source: str,
               max_rows: int | None) -> ResultTable:
     try:
-        result = store.query(bind_values(query, bindings or {}), prefixes=PREFIXES)
-        if isinstance(result, ox.QueryBoolean):
-            return ResultTable(["result"], [(Value(str(bool(result)).lower(), "literal", XSD + "boolean"),)])
-        convert = _converter()
-        if isinstance(result, ox.QuerySolutions):
-            columns = [variable.value for variable in result.variables]
-            return ResultTable(columns, _take((tuple(map(convert, solution)) for solution in result), max_rows, source))
-        rows = _take(((convert(t.subject), convert(t.predicate), convert(t.object)) for t in result), max_rows, source)
-        return ResultTable(["subject", "predicate", "object"], rows)
+        return collect(store.query(bind_values(query, bindings or {}), prefixes=PREFIXES), source, max_rows)
     except SyntaxError as error:
         raise CoopgraphError(f"{source}: SPARQL syntax error: {error}; fix the query text") from None
     except (OSError, ValueError, RuntimeError) as error:
         raise CoopgraphError(f"{source}: the query failed: {error}") from None
+
+
+def collect(answer: object, source: str, max_rows: int | None) -> ResultTable:
+    """A pyoxigraph answer (solutions, a boolean, or triples, from the store or parsed off a socket) as a
+    ResultTable, reading no further than the first row past max_rows."""
+    if isinstance(answer, ox.QueryBoolean):
+        return ResultTable(["result"], [(Value(str(bool(answer)).lower(), "literal", XSD + "boolean"),)])
+    convert = _converter()
+    if isinstance(answer, ox.QuerySolutions):
+        columns = [variable.value for variable in answer.variables]
+        return ResultTable(columns, _take((tuple(map(convert, solution)) for solution in answer), max_rows, source))
+    rows = _take(((convert(t.subject), convert(t.predicate), convert(t.object)) for t in answer), max_rows, source)
+    return ResultTable(["subject", "predicate", "object"], rows)
 
 
 def _converter() -> Callable[[Term | None], Value | None]:
@@ -113,3 +118,21 @@ def to_value(term: Term | None) -> Value | None:
     if isinstance(term, ox.Literal):
         return Value(term.value, "literal", term.datatype.value if term.language is None else None, term.language)
     return Value(str(term), "literal")
+
+
+def to_term(value: Value) -> Term:
+    """A result cell back as the pyoxigraph term it was read from (the inverse of to_value)."""
+    if value.kind == "iri":
+        return ox.NamedNode(value.value)
+    if value.kind == "bnode":
+        return ox.BlankNode(value.value)
+    if value.lang:
+        return ox.Literal(value.value, language=value.lang)
+    return ox.Literal(value.value, datatype=ox.NamedNode(value.datatype) if value.datatype else None)
+
+
+def solutions(store: ox.Store, query: str, source: str) -> list[dict[str, Term | None]]:
+    """Rows as {column: term} through the runner's embedded engine, for code that works on RDF terms."""
+    table = select(store, query, source=source, timeout=None, max_rows=None)
+    return [{column: None if cell is None else to_term(cell) for column, cell in zip(table.columns, row, strict=True)}
+            for row in table.rows]

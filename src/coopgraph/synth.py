@@ -481,7 +481,9 @@ class _World:
     def write_sources(self) -> None:
         w = self._open("sources.ttl")
         for s in range(self.n_sources):
-            year = self.year()
+            self.year()  # drawn and dropped, so the random stream (and every other file) stays as before
+            # Issued in the last year: an observation of any year may cite any source (qc:observation-after-source).
+            year = LAST_YEAR
             w.subject(f"source:synthetic-{s}", [
                 ("a", "coop:Source"), ("rdfs:label", _en(f"Synthetic source {s}")),
                 ("dcterms:title", f'"Synthetic source {s}"'), ("dcterms:publisher", '"coopgraph synth"'),

@@ -8,15 +8,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import RDF, SH
 
-from coopgraph import paths
+from coopgraph.catalogue import Query, query_set
 from coopgraph.errors import InputError
 from coopgraph.load import LoadedGraph
 from coopgraph.namespaces import SHAPES, XSD, shorten
+
+if TYPE_CHECKING:
+    from coopgraph.backend import Backend
 
 ERROR = "error"
 WARNING = "warning"
@@ -87,17 +91,32 @@ class ValidationReport:
         return "\n".join(lines) + "\n"
 
 
-def validate(graph: LoadedGraph, *, consistency: bool = True, qc_dir: Path | None = None) -> ValidationReport:
-    """Run the shapes, the quality checks and (unless told not to) HermiT over the loaded graph."""
+def validate(source: Backend | LoadedGraph, *, consistency: bool = True, qc_dir: Path | None = None
+             ) -> ValidationReport:
+    """Run the shapes, the quality checks and (unless told not to) HermiT over the graph.
+
+    A remote store gets the quality checks only (they are SPARQL); the report says which checks ran.
+    """
+    from coopgraph.backend import Embedded, as_backend
+
+    backend = as_backend(source)
     report = ValidationReport()
     found: list[Finding] = []
+    graph = backend.graph if isinstance(backend, Embedded) else None
+    queries = list(query_set("qc", qc_dir).values())
+    if graph is None:
+        found += qc_findings(backend, None, queries)
+        report.checks.append(f"quality checks: {len(queries)} queries, at {backend.describe()}")
+        report.checks.append("SHACL shapes and HermiT consistency NOT checked: they need the files (run "
+                             "`coopgraph validate` on the ontology and data folders)")
+        report.findings = _sorted(found)
+        return report
     if graph.shapes_files:
         fast = len(graph) > SPARQL_SHAPES_ABOVE
         found += sparql_shape_findings(graph) if fast else shacl_findings(graph)
         engine = "as SPARQL on the store" if fast else "pySHACL"
         report.checks.append(f"SHACL: {len(graph.shapes_files)} shapes file(s), {engine}")
-    queries = sorted((qc_dir or paths.queries_dir() / "qc").glob("*.rq"))
-    found += qc_findings(graph, queries)
+    found += qc_findings(backend, graph, queries)
     report.checks.append(f"quality checks: {len(queries)} queries")
     if consistency and len(graph) > HERMIT_MAX_TRIPLES:
         report.checks.append(f"HermiT consistency skipped ({len(graph):,} triples, above {HERMIT_MAX_TRIPLES:,}: "
@@ -105,13 +124,16 @@ def validate(graph: LoadedGraph, *, consistency: bool = True, qc_dir: Path | Non
     elif consistency:
         found += consistency_findings(graph)
         report.checks.append("HermiT consistency")
-    report.findings = sorted(set(found), key=lambda f: (
-        str(f.file or "~"), f.line or 0, f.subject, f.rule, f.message))
+    report.findings = _sorted(found)
     return report
 
 
-def _locate(graph: LoadedGraph, rule: str, severity: str, subject: str, message: str) -> Finding:
-    where = graph.locate(subject)
+def _sorted(found: list[Finding]) -> list[Finding]:
+    return sorted(set(found), key=lambda f: (str(f.file or "~"), f.line or 0, f.subject, f.rule, f.message))
+
+
+def _locate(graph: LoadedGraph | None, rule: str, severity: str, subject: str, message: str) -> Finding:
+    where = graph.locate(subject) if graph is not None else None
     file, line = where if where else (None, None)
     return Finding(rule, severity, subject, shorten_text(message), file, line)
 
@@ -200,18 +222,14 @@ def _term_text(term: rdflib.term.Node) -> str:
 # --- quality-check queries ---------------------------------------------------------------------------------
 
 
-def qc_findings(graph: LoadedGraph, queries: list[Path]) -> list[Finding]:
+def qc_findings(backend: Backend, graph: LoadedGraph | None, queries: list[Query]) -> list[Finding]:
     """Rows of the queries/qc/*.rq checks (each selects ?subject and ?message; zero rows is a pass)."""
     findings = []
-    for path in queries:
-        try:
-            rows = graph.store.query(path.read_text(encoding="utf-8"))
-        except SyntaxError as error:
-            raise InputError(path, None, f"SPARQL syntax error: {error}", "fix the quality-check query") from None
-        for row in rows:
-            subject, message = row["subject"], row["message"]
-            findings.append(_locate(graph, f"qc:{path.stem}", ERROR, subject.value if subject else "-",
-                                    message.value if message else path.stem))
+    for query in queries:
+        for record in backend.run(query, timeout=None, max_rows=None).records():
+            subject, message = record.get("subject"), record.get("message")
+            findings.append(_locate(graph, f"qc:{query.name}", ERROR, str(subject) if subject is not None else "-",
+                                    str(message) if message is not None else query.name))
     return findings
 
 

@@ -10,8 +10,8 @@ from typing import Any
 import click
 import pandas as pd
 
-from coopgraph.cli.options import format_option, graph_options
-from coopgraph.graph import open_graph
+from coopgraph.cli.options import format_option, open_source, source_options
+from coopgraph.network.projections import PROJECTIONS
 
 # The columns a person reads first; --format csv and json carry every column.
 TABLE_COLUMNS = ["label", "country", "degree", "weighted_degree", "betweenness", "pagerank", "community",
@@ -20,7 +20,7 @@ TABLE_COLUMNS = ["label", "country", "degree", "weighted_degree", "betweenness",
 
 @click.command()
 @click.option("--projection", "projection_name", default="collaboration", show_default=True,
-              type=click.Choice(["collaboration", "bipartite", "country", "threat"]),
+              type=click.Choice(PROJECTIONS),
               help="Which network: agency-agency collaboration, agency-vehicle bipartite, country ties, threat "
                    "coverage.")
 @click.option("--year", type=click.IntRange(1800, 2200), default=None,
@@ -31,15 +31,16 @@ TABLE_COLUMNS = ["label", "country", "degree", "weighted_degree", "betweenness",
 @format_option
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Also write metrics.csv, timeline.csv, whatif.csv, summary.json, GEXF and GraphML here.")
-@graph_options
+@source_options
 def command(projection_name: str, year: int | None, remove: str | None, fmt: str, out_dir: Path | None,
-            ontology_dir: Path | None, data_dir: Path | None) -> None:
+            ontology_dir: Path | None, data_dir: Path | None,
+            endpoint: str | None, graph_iri: str | None, no_cache: bool) -> None:
     """One row per agency with its label and metrics (betweenness, PageRank, community, articulation point,
     share of cross-border ties), most central first. Exact betweenness up to 5000 nodes, sampled beyond."""
     from coopgraph.network import agency_metrics, projection, what_if, write_outputs
 
-    graph = open_graph(ontology_dir, data_dir)
-    G = projection(graph.store, projection_name, year)  # noqa: N806
+    graph = open_source(ontology_dir, data_dir, endpoint, graph_iri, no_cache)
+    G = projection(graph, projection_name, year)  # noqa: N806
     if remove is not None:
         click.echo(_render_record(what_if(G, remove), fmt), nl=False)
     else:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from coopgraph.cli.options import graph_options
-from coopgraph.graph import open_graph
+from coopgraph.cli.options import open_source, source_options
+from coopgraph.network.projections import PROJECTIONS
 
 
 @click.command()
@@ -17,23 +17,23 @@ from coopgraph.graph import open_graph
 @click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The file to write (replaced only once it is complete).")
 @click.option("--projection", "projection_name", default="collaboration", show_default=True,
-              type=click.Choice(["collaboration", "bipartite", "country", "threat"]),
+              type=click.Choice(PROJECTIONS),
               help="The projection GEXF and GraphML carry.")
 @click.option("--year", type=click.IntRange(1800, 2200), default=None,
               help="GEXF/GraphML: only what was in force that year.")
-@graph_options
+@source_options
 def command(fmt: str, out_file: Path, projection_name: str, year: int | None, ontology_dir: Path | None,
-            data_dir: Path | None) -> None:
+            data_dir: Path | None, endpoint: str | None, graph_iri: str | None, no_cache: bool) -> None:
     """Write the graph or a network projection to --out in --format."""
     from coopgraph.network import projection
     from coopgraph.network.exchange import GRAPH_FORMATS, export_rdf, write_graph
 
-    graph = open_graph(ontology_dir, data_dir)
+    graph = open_source(ontology_dir, data_dir, endpoint, graph_iri, no_cache)
     if fmt in GRAPH_FORMATS:
-        G = projection(graph.store, projection_name, year)  # noqa: N806
+        G = projection(graph, projection_name, year)  # noqa: N806
         write_graph(G, out_file, fmt)
         click.echo(f"wrote {out_file}: {projection_name} projection, {G.number_of_nodes()} nodes, "
                    f"{G.number_of_edges()} edges", err=True)
     else:
-        export_rdf(graph.store, out_file, fmt)
-        click.echo(f"wrote {out_file}: {len(graph.store)} triples", err=True)
+        export_rdf(graph, out_file, fmt)
+        click.echo(f"wrote {out_file}: {graph.triple_count()} triples", err=True)

@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 import pyoxigraph as ox
 
-from coopgraph.cli.options import graph_options
+from coopgraph.backend import as_backend
+from coopgraph.cli.options import graph_options, say_folders
 from coopgraph.errors import CoopgraphError
 from coopgraph.graph import open_graph
 from coopgraph.push import push
@@ -39,8 +40,9 @@ def command(endpoint: str, graph_iri: str | None, append: bool, graph_file: Path
         except OSError as error:
             raise CoopgraphError(f"{graph_file}: cannot be read: {error}") from None
     else:
-        graph = open_graph(ontology_dir, data_dir)
-        body = graph.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-        syntax, triples = "nt", len(graph)
+        say_folders(ontology_dir, data_dir)
+        graph = as_backend(open_graph(ontology_dir, data_dir, cache=True))
+        body = graph.dump(ox.RdfFormat.N_TRIPLES)
+        syntax, triples = "nt", graph.triple_count()
     result = push(body, endpoint, graph_iri, append=append, syntax=syntax, timeout=timeout)
     click.echo(result.describe(triples))

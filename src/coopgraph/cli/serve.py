@@ -5,11 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-import pyoxigraph as ox
 
 from coopgraph import serve
-from coopgraph.cli.options import graph_options
-from coopgraph.graph import open_graph
+from coopgraph.cli.options import graph_options, say_folders
 from coopgraph.store import DEFAULT_TIMEOUT
 
 
@@ -18,9 +16,10 @@ from coopgraph.store import DEFAULT_TIMEOUT
               help="Address to listen on; anything but 127.0.0.1 exposes the endpoint to the network.")
 @click.option("--port", type=click.IntRange(0, 65535), default=serve.DEFAULT_PORT, show_default=True)
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder for the on-disk store. Default: $COOPGRAPH_CACHE/serve or ~/.cache/coopgraph/serve.")
+              help="With --file: folder for its on-disk store. Default: $COOPGRAPH_CACHE/serve or "
+                   "~/.cache/coopgraph/serve.")
 @click.option("--file", "graph_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="Serve a built graph (out/graph.nt or .ttl) instead of loading --ontology and --data.")
+              help="Serve a built graph (out/graph.nt or .ttl) instead of the ontology and data folders.")
 @click.option("--timeout", type=click.FloatRange(min=1), default=DEFAULT_TIMEOUT, show_default=True,
               metavar="SECONDS", help="The server stops a query after this long.")
 @graph_options
@@ -28,18 +27,24 @@ def command(host: str, port: int, out_dir: Path | None, graph_file: Path | None,
             ontology_dir: Path | None, data_dir: Path | None) -> None:
     """Serve the graph read-only: SPARQL queries at http://HOST:PORT/query, a query page at http://HOST:PORT/.
 
-    Updates are refused. Oxigraph's server has no row cap; --timeout bounds every query.
+    The folders are served from their persistent store (built first if an input changed), so a large graph is
+    up in seconds. Updates are refused. Oxigraph's server has no row cap; --timeout bounds every query.
     """
-    folder = out_dir or serve.default_folder()
-    command_line = serve.server_command(folder / serve.STORE_FOLDER, host, port, timeout)  # fails early if missing
     if graph_file is not None:
+        folder = out_dir or serve.default_folder()
+        serve.server_command(folder / serve.STORE_FOLDER, host, port, timeout)  # fails early if missing
         location = serve.build_store(folder, graph_file=graph_file)
         what = str(graph_file)
     else:
-        graph = open_graph(ontology_dir, data_dir)
-        location = serve.build_store(folder, graph.store.dump(format=ox.RdfFormat.N_TRIPLES,
-                                                              from_graph=ox.DefaultGraph()))
-        what = f"{len(graph)} triples"
+        from coopgraph.graph import open_graph
+
+        say_folders(ontology_dir, data_dir)
+        graph = open_graph(ontology_dir, data_dir, cache=True)
+        if graph.location is None:
+            raise click.ClickException("the persistent store cannot be used here (see the line above); serve a "
+                                       "built graph with --file out/graph.nt")
+        location, what = graph.location, f"{len(graph)} triples"
+    command_line = serve.server_command(location, host, port, timeout)
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"serving {what} from {location} at http://{shown}:{port}/ (SPARQL endpoint: /query); "
                "Ctrl-C stops", err=True)

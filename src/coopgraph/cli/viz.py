@@ -8,11 +8,9 @@ from pathlib import Path
 import click
 import networkx as nx
 
-from coopgraph.cli.options import graph_options
+from coopgraph.cli.options import open_source, source_options
 from coopgraph.errors import CoopgraphError, InputError
-from coopgraph.graph import open_graph
-
-PROJECTIONS = ("collaboration", "bipartite", "country", "threat")
+from coopgraph.network.projections import PROJECTIONS
 
 
 @click.command()
@@ -34,10 +32,11 @@ PROJECTIONS = ("collaboration", "bipartite", "country", "threat")
 @click.option("--title", help="Page title. Default: the projection and the filters.")
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=Path("network.html"),
               show_default=True, help="The HTML file to write (nothing else is written).")
-@graph_options
+@source_options
 def command(name: str, country: str | None, threat: str | None, year: int | None, focus: str | None, radius: int,
             size_by: str, aggregate_above: int, group_by: str, input_file: Path | None, title: str | None,
-            out_file: Path, ontology_dir: Path | None, data_dir: Path | None) -> None:
+            out_file: Path, ontology_dir: Path | None, data_dir: Path | None, endpoint: str | None,
+            graph_iri: str | None, no_cache: bool) -> None:
     """Write an interactive network page: colour by country, shape by type, size by centrality, a legend,
     search, filters and tooltips that cite sources. The page carries its libraries inline and opens offline."""
     from coopgraph.viz import subset
@@ -45,14 +44,20 @@ def command(name: str, country: str | None, threat: str | None, year: int | None
 
     if out_file.is_dir():
         raise CoopgraphError(f"{out_file}: is a folder; give a file name such as {out_file / 'network.html'}")
+    years = None
     if input_file is not None:
         graph = read_graph(input_file)
         threat_graph = graph
     else:
         from coopgraph import network
-        loaded = open_graph(ontology_dir, data_dir)
-        graph = network.projection(loaded, name, year=year)
-        threat_graph = network.projection(loaded, "threat", year=year) if threat else graph
+        from coopgraph.network.timeline import presence
+
+        # the queries run once for every projection below
+        rows = network.rows_for(open_source(ontology_dir, data_dir, endpoint, graph_iri, no_cache))
+        graph = network.projection(rows, name, year=year)
+        threat_graph = network.projection(rows, "threat", year=year) if threat else graph
+        # The page's year slider: the years each node and tie stood (the whole range, not only --year).
+        years = presence(rows, name) if year is None else None
 
     if threat:
         graph = subset.restrict_to(graph, subset.threat_neighbourhood(threat_graph, threat))
@@ -69,7 +74,8 @@ def command(name: str, country: str | None, threat: str | None, year: int | None
                                                         ("around", focus)) if value]
     heading = title or f"{name.capitalize()} network" + (f" ({', '.join(filters)})" if filters else "")
     info = write_page(graph, out_file, heading, size_by=size_by, limit=aggregate_above, group_by=group_by,
-                      focus=centre, note=f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} links.")
+                      focus=centre, note=f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} links.",
+                      presence=years)
     views = f"; {len(info.views)} views (aggregated)" if info.aggregated else ""
     click.echo(f"{info.path}: {info.nodes} nodes, {info.edges} links{views}")
 

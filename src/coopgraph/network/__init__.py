@@ -7,7 +7,7 @@ bottleneck (see coopgraph.network.metrics).
 from coopgraph.network.exchange import export_rdf, write_gexf, write_graphml
 from coopgraph.network.metrics import agency_metrics, network_summary
 from coopgraph.network.outputs import write_outputs
-from coopgraph.network.projections import PROJECTIONS, NetworkRows, projection
+from coopgraph.network.projections import PROJECTIONS, NetworkRows, projection, rows_for
 from coopgraph.network.timeline import timeline
 from coopgraph.network.whatif import what_if
 
@@ -18,6 +18,7 @@ __all__ = [
     "export_rdf",
     "network_summary",
     "projection",
+    "rows_for",
     "timeline",
     "what_if",
     "write_gexf",

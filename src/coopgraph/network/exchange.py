@@ -15,8 +15,9 @@ from typing import Any
 import networkx as nx
 import pyoxigraph as ox
 
+from coopgraph.backend import Backend, as_backend
 from coopgraph.errors import CoopgraphError
-from coopgraph.namespaces import PREFIXES
+from coopgraph.load import LoadedGraph
 from coopgraph.output import atomic_target
 
 GRAPH_FORMATS = ("gexf", "graphml")
@@ -52,20 +53,12 @@ def write_graph(G: nx.Graph, path: Path, fmt: str) -> Path:  # noqa: N803
     raise CoopgraphError(f"unknown graph format {fmt!r}; choose one of {', '.join(GRAPH_FORMATS)}")
 
 
-def export_rdf(store: ox.Store, path: Path, fmt: str) -> Path:
-    """The whole default graph (ontology, data and derived links) in an RDF format."""
+def export_rdf(source: Backend | LoadedGraph | ox.Store, path: Path, fmt: str) -> Path:
+    """The whole default graph (ontology, data and derived links) in an RDF format, from any backend."""
     if fmt not in RDF_FORMATS:
         raise CoopgraphError(f"unknown RDF format {fmt!r}; choose one of {', '.join(RDF_FORMATS)}")
-    rdf_format = RDF_FORMATS[fmt]
-    prefixes = dict(PREFIXES) if fmt == "ttl" else None
-
-    def dump(target: str) -> None:
-        if prefixes:
-            store.dump(target, format=rdf_format, from_graph=ox.DefaultGraph(), prefixes=prefixes)
-        else:
-            store.dump(target, format=rdf_format, from_graph=ox.DefaultGraph())
-
-    return _write(path, dump)
+    backend = as_backend(source)
+    return _write(path, lambda target: backend.dump(RDF_FORMATS[fmt], Path(target)))
 
 
 def _safe(value: Any) -> str | int | float | bool:

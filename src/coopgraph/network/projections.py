@@ -20,9 +20,9 @@ import networkx as nx
 import pandas as pd
 import pyoxigraph as ox
 
-from coopgraph import catalogue, paths
+from coopgraph import catalogue
+from coopgraph.backend import Backend, as_backend
 from coopgraph.errors import CoopgraphError
-from coopgraph.store import select
 
 if TYPE_CHECKING:
     from coopgraph.load import LoadedGraph
@@ -44,15 +44,13 @@ QUERIES = {
 class NetworkRows:
     """The query results the projections are built from, each query run once (a timeline reuses them)."""
 
-    store: ox.Store
+    backend: Backend
     _tables: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     def table(self, key: str) -> pd.DataFrame:
         if key not in self._tables:
-            name = QUERIES[key]
-            query = catalogue.read(paths.queries_dir() / f"{name}.rq")
-            result = select(self.store, query.text, query.bindings(), source=str(query.path))
-            frame = result.to_dataframe()
+            query = catalogue.query_set("catalogue")[QUERIES[key]]
+            frame = self.backend.run(query, timeout=None, max_rows=None).to_dataframe()
             self._tables[key] = frame.astype(object).where(frame.notna(), None)
         return self._tables[key]
 
@@ -62,18 +60,21 @@ class NetworkRows:
         return _node_attributes(self.table("entities"))
 
     def first_year(self) -> int | None:
-        years = pd.to_numeric(self.table("participations")["from"], errors="coerce").dropna()
+        """The earliest year any tie starts: an agency's, or a country's (a country-level accord can come first)."""
+        years = pd.concat([pd.to_numeric(self.table(name)["from"], errors="coerce")
+                           for name in ("participations", "countries")]).dropna()
         return int(years.min()) if len(years) else None
 
 
-def rows_for(source: ox.Store | LoadedGraph | NetworkRows) -> NetworkRows:
+def rows_for(source: Backend | LoadedGraph | ox.Store | NetworkRows) -> NetworkRows:
     """The query rows behind the projections; pass a NetworkRows around to query once for several projections."""
     if isinstance(source, NetworkRows):
         return source
-    return NetworkRows(getattr(source, "store", source))
+    return NetworkRows(as_backend(source))
 
 
-def projection(store: ox.Store | LoadedGraph | NetworkRows, name: str, year: int | None = None) -> nx.Graph:
+def projection(store: Backend | LoadedGraph | ox.Store | NetworkRows, name: str, year: int | None = None
+               ) -> nx.Graph:
     """The projection `name` (one of PROJECTIONS) as an undirected NetworkX graph.
 
     With `year`, only what was in force that year is kept: a row counts when its start year is known and not

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-# Colour-blind friendly palette (Okabe-Ito, then Tableau), assigned to countries in sorted order.
-PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#4E79A7",
-           "#F28E2B", "#59A14F", "#B07AA1", "#9C755F", "#EDC948", "#76B7B2", "#FF9DA7")
-NO_COUNTRY = "#9E9E9E"
-MULTI_COUNTRY = "#6A3D9A"  # shared by two or more countries (bi-national bodies)
+# Colour-blind safe colours, all distinct: Okabe-Ito (without black), then Paul Tol's muted scheme. Every country
+# value of a page (single countries first, then bi- and multi-national combinations) gets its own colour.
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#332288", "#117733",
+           "#882255", "#44AA99", "#999933", "#AA4499", "#DDCC77", "#88CCEE", "#CC6677", "#F0E442")
+NO_COUNTRY = "#BBBBBB"
 GROUP_COLOUR = "#455A64"
 
 # Class local names (docs/model.md) -> vis-network shape. Shapes with the label below them, so size shows.
@@ -23,6 +23,8 @@ _FAMILIES: dict[str, tuple[str, ...]] = {
     "triangleDown": ("Measure", "Capability"),
     "hexagon": ("Threat", "Country", "Place"),
 }
+_FAMILY_NAMES = {"dot": "agency", "diamond": "mechanism", "square": "agreement or plan", "triangle": "operation",
+                 "star": "initiative", "triangleDown": "measure", "hexagon": "threat, country or place"}
 SHAPES = {kind: shape for shape, kinds in _FAMILIES.items() for kind in kinds}
 FALLBACK_SHAPES = ("dot", "diamond", "square", "triangle", "star", "triangleDown", "hexagon")
 # What the legend draws for each shape (text, so no image or font is needed).
@@ -35,16 +37,24 @@ def split_countries(country: str) -> list[str]:
 
 
 def country_colours(values: list[str]) -> dict[str, str]:
-    """A colour per country value: single countries from the palette, several together share one colour."""
-    singles = sorted({parts[0] for v in values if len(parts := split_countries(v)) == 1})
-    colours = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(singles)}
+    """A distinct colour per country value: single countries first (sorted), then combinations (sorted).
+
+    Beyond len(PALETTE) values the colours repeat; a legend that long is no longer read by colour anyway.
+    """
+    singles = sorted({v.strip() for v in values if len(split_countries(v)) == 1})
+    combos = sorted({v for v in values if len(split_countries(v)) > 1})
+    colours = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(singles + combos)}
     for value in values:
-        parts = split_countries(value)
-        if not parts:
+        if not split_countries(value):
             colours[value] = NO_COUNTRY
-        elif len(parts) > 1:
-            colours[value] = MULTI_COUNTRY
     return colours
+
+
+def shape_family(kind: str) -> str:
+    """What the legend calls a kind's shape: its family for a known class, else the kind itself."""
+    if kind == "group":
+        return "group"
+    return _FAMILY_NAMES[SHAPES[kind]] if kind in SHAPES else kind
 
 
 def shape_for(kind: str) -> str:

@@ -1,0 +1,174 @@
+"""One backend interface for the whole read side, and the one runner every query goes through.
+
+Three kinds: the graph loaded in memory, the persistent on-disk store (coopgraph.persist), and a remote SPARQL
+1.1 endpoint (Oxigraph, Virtuoso, Jena/Fuseki, ...). Commands, the network projections, validation's SPARQL checks
+and the report ask a Backend, never a store or a URL, so they read the same on every kind.
+
+The runner (Backend.select) does for every query, on every kind: bind parameters as a VALUES block and declare the
+prefixes it uses (the exact text `coopgraph query --print-bound` shows), refuse what is not a query, check the
+syntax locally (the same exit 2 whatever the engine), then run it with the same timeout (exit 4), row cap (exit 4)
+and error mapping (exit 3 for a remote fault).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from coopgraph import catalogue
+from coopgraph.errors import INPUT_ERROR, CoopgraphError
+from coopgraph.load import LoadedGraph
+from coopgraph.results import ResultTable
+from coopgraph.sparql_text import Term, bind_values, missing_prefixes, query_form, strip_comments
+from coopgraph.store import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT
+
+_EMPTY = ox.Store()  # parses queries for the syntax check; never holds data
+
+
+def bound_text(query: str, bindings: Mapping[str, Term] | None = None) -> str:
+    """The query as sent: parameters bound as a VALUES block, the prefixes it uses declared; paste-able anywhere."""
+    text = strip_comments(query).strip() + "\n"
+    return missing_prefixes(text) + bind_values(text, bindings or {})
+
+
+def check_syntax(text: str, source: str) -> None:
+    """Parse the query here, so a syntax error is exit 2 whatever the engine. Only syntax is judged: what this
+    engine cannot evaluate (another engine's functions) is left to the engine that will run it."""
+    try:
+        _EMPTY.query(text)
+    except (RuntimeError, ValueError, OSError):
+        return
+    except SyntaxError as error:
+        raise CoopgraphError(f"{source}: SPARQL syntax error: {error}; fix the query text", INPUT_ERROR) from None
+
+
+class Backend(ABC):
+    """Where the graph is read from. `kind` is "memory", "disk" or "remote"."""
+
+    kind: str
+
+    def select(self, query: str, bindings: Mapping[str, Term] | None = None, *, source: str = "query",
+               timeout: float | None = DEFAULT_TIMEOUT, max_rows: int | None = DEFAULT_MAX_ROWS) -> ResultTable:
+        """Run a SELECT, ASK, CONSTRUCT or DESCRIBE (see the module docstring)."""
+        text = bound_text(query, bindings)
+        form = query_form(text)
+        check_syntax(text, source)
+        return self._run(text, form, source, timeout, max_rows)
+
+    def run(self, query: catalogue.Query, params: Mapping[str, str] | None = None, **limits: float | None
+            ) -> ResultTable:
+        """A catalogue query with its parameters (defaults where not given)."""
+        return self.select(query.text, query.bindings(dict(params or {})), source=query.source, **limits)
+
+    def internal(self, name: str, **limits: float | None) -> ResultTable:
+        """One of the queries the code itself asks (queries/internal/)."""
+        return self.run(catalogue.query_set("internal")[name], **limits)
+
+    def triple_count(self) -> int:
+        return int(self.internal("triple-count").rows[0][0].value)
+
+    @abstractmethod
+    def _run(self, text: str, form: str, source: str, timeout: float | None, max_rows: int | None) -> ResultTable:
+        ...
+
+    @abstractmethod
+    def dump(self, fmt: ox.RdfFormat, path: Path | None = None) -> bytes | None:
+        """The default graph serialised (into `path` when given)."""
+
+    @abstractmethod
+    def describe(self) -> str:
+        """One line for stderr: what is read."""
+
+
+class Embedded(Backend):
+    """The graph in an embedded Oxigraph store: loaded in memory, or the persistent on-disk store."""
+
+    def __init__(self, graph: LoadedGraph, kind: str = "memory") -> None:
+        self.graph, self.kind = graph, kind
+
+    @property
+    def store(self) -> ox.Store:
+        return self.graph.store
+
+    def _run(self, text: str, form: str, source: str, timeout: float | None, max_rows: int | None) -> ResultTable:
+        from coopgraph.store import select
+
+        return select(self.store, text, source=source, timeout=timeout, max_rows=max_rows)
+
+    def dump(self, fmt: ox.RdfFormat, path: Path | None = None) -> bytes | None:
+        from coopgraph.namespaces import PREFIXES
+
+        extra = {"prefixes": PREFIXES} if fmt == ox.RdfFormat.TURTLE else {}
+        if path is not None:
+            self.store.dump(str(path), format=fmt, from_graph=ox.DefaultGraph(), **extra)
+            return None
+        return self.store.dump(format=fmt, from_graph=ox.DefaultGraph(), **extra)
+
+    def describe(self) -> str:
+        where = "the persistent store" if self.graph.location else "loaded in memory"
+        return f"{len(self.graph.files)} files, {where}"
+
+
+class Remote(Backend):
+    """A SPARQL 1.1 Protocol endpoint; `graph` names the graph read as the default graph."""
+
+    kind = "remote"
+
+    def __init__(self, endpoint: str, graph: str | None = None) -> None:
+        from coopgraph.remote import check_endpoint
+
+        self.endpoint, self.graph_iri = check_endpoint(endpoint), check_graph(graph)
+
+    def _run(self, text: str, form: str, source: str, timeout: float | None, max_rows: int | None) -> ResultTable:
+        from coopgraph import remote
+
+        return remote.run(self.endpoint, text, form, source, DEFAULT_TIMEOUT if timeout is None else timeout,
+                          max_rows, graph=self.graph_iri)
+
+    def dump(self, fmt: ox.RdfFormat, path: Path | None = None) -> bytes | None:
+        table = self.internal("all-triples", max_rows=None)
+        from coopgraph.store import to_term
+
+        triples = [ox.Triple(*(to_term(cell) for cell in row)) for row in table.rows]
+        return ox.serialize(triples, str(path) if path else None, format=fmt)
+
+    def describe(self) -> str:
+        from coopgraph.remote import redact
+
+        graph = f", graph <{self.graph_iri}>" if self.graph_iri else ""
+        return f"endpoint {redact(self.endpoint)}{graph}"
+
+
+def check_graph(graph: str | None) -> str | None:
+    if graph is None:
+        return None
+    try:
+        ox.NamedNode(graph)
+    except ValueError as error:
+        raise CoopgraphError(f"--graph {graph!r} is not an IRI ({error}); give a full IRI such as "
+                             "https://w3id.org/coopgraph/graph", INPUT_ERROR) from None
+    return graph
+
+
+def open_backend(ontology_dir: Path | None = None, data_dir: Path | None = None, *, endpoint: str | None = None,
+                 graph: str | None = None, cache: bool = True) -> Backend:
+    """The backend a command reads: the endpoint when given, else the folders (persistent store unless cache=False)."""
+    if endpoint:
+        return Remote(endpoint, graph)
+    from coopgraph.graph import open_graph
+
+    return Embedded(open_graph(ontology_dir, data_dir, cache=cache), "disk" if cache else "memory")
+
+
+def as_backend(source: Backend | LoadedGraph | ox.Store) -> Backend:
+    """The one place a loaded graph or a bare store (library and notebook callers) becomes a Backend."""
+    if isinstance(source, Backend):
+        return source
+    if isinstance(source, LoadedGraph):
+        return Embedded(source)
+    if isinstance(source, ox.Store):
+        return Embedded(LoadedGraph(store=source, files=[]))
+    raise TypeError(f"expected a Backend, a LoadedGraph or a pyoxigraph Store, not {type(source).__name__}")
