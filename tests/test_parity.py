@@ -24,6 +24,19 @@ from coopgraph.results import ResultTable, Value
 
 QUERIES = catalogue.catalogue()
 NAMES = sorted(QUERIES)
+# Virtuoso 7.2.5 faults not yet written around (queries/README.md, "Not yet portable"): these queries give wrong
+# rows on Virtuoso alone. strict: the day one of them gives the embedded rows, the test fails and this list shrinks.
+VIRTUOSO_WRONG = {
+    "network-collaboration": "years computed from the time rule's OPTIONAL dates are unbound on some rows",
+    "network-countries": "years computed from the time rule's OPTIONAL dates are unbound on some rows",
+    "network-threats": "years computed from the time rule's OPTIONAL dates are unbound on some rows",
+    "threats-fewest-joint-mechanisms": "an OPTIONAL with skos:broader* and a/rdfs:subClassOf* loses matches",
+}
+
+
+def virtuoso_cases() -> list:
+    return [pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=f"Virtuoso 7.2.5: {VIRTUOSO_WRONG[name]}"))
+            if name in VIRTUOSO_WRONG else name for name in NAMES]
 
 
 def exact_text(name: str) -> str:
@@ -67,7 +80,7 @@ def test_oxigraph_server_rows_equal_embedded(name: str, oxigraph_endpoint: str,
     assert_same_rows("oxigraph serve", name, embedded[name], table)
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", virtuoso_cases())
 def test_virtuoso_rows_equal_embedded(name: str, virtuoso: servers.Virtuoso,
                                       embedded: dict[str, ResultTable]) -> None:
     table = Remote(virtuoso.sparql, graph=servers.GRAPH_IRI).select(exact_text(name), source=name, max_rows=None)
@@ -81,6 +94,10 @@ def test_jena_rows_equal_embedded(name: str, jena_tables: dict[str, ResultTable 
     if isinstance(table, Exception):
         pytest.fail(f"Jena ARQ failed on {name}: {table}")
     assert_same_rows("Jena ARQ", name, embedded[name], table)
+
+
+def test_every_known_virtuoso_fault_names_a_catalogue_query() -> None:
+    assert set(VIRTUOSO_WRONG) <= set(NAMES)
 
 
 def test_virtuoso_named_graph_holds_exactly_the_shipped_graph(virtuoso: servers.Virtuoso,
