@@ -12,6 +12,7 @@ import pandas as pd
 
 from coopgraph.cli.options import format_option, open_source, pair_option, source_options
 from coopgraph.network.projections import PROJECTIONS
+from coopgraph.results import spreadsheet_safe_frame
 
 # The columns a person reads first; --format csv and json carry every column.
 TABLE_COLUMNS = ["label", "country", "degree", "weighted_degree", "betweenness", "pagerank", "community",
@@ -56,7 +57,7 @@ def command(projection_name: str, year: int | None, remove: str | None, pair: st
 
 def _render_metrics(metrics: pd.DataFrame, fmt: str) -> str:
     if fmt == "csv":
-        return metrics.to_csv(index=False)
+        return spreadsheet_safe_frame(metrics).to_csv(index=False)
     if fmt == "json":
         return json.dumps(metrics.to_dict(orient="records"), indent=2, ensure_ascii=False) + "\n"
     shown = metrics[TABLE_COLUMNS].copy()
@@ -73,7 +74,7 @@ def _render_record(record: dict[str, Any], fmt: str) -> str:
         return json.dumps(record, indent=2, ensure_ascii=False) + "\n"
     flat = {k: "; ".join(map(str, v)) if isinstance(v, list) else v for k, v in record.items()}
     if fmt == "csv":
-        return pd.DataFrame([flat]).to_csv(index=False)
+        return spreadsheet_safe_frame(pd.DataFrame([flat])).to_csv(index=False)
     return _rich_table(["measure", "value"], [[k, str(v)] for k, v in flat.items()], "")
 
 
