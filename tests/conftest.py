@@ -96,3 +96,17 @@ def jena_classpath(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The classpath that runs Jena ARQ from Debian's jars (see tests/fixtures/servers.py)."""
     require_engine(servers.jena_available(), "Jena ARQ (Debian package libapache-jena-java, and java)")
     return servers.jena_classpath(tmp_path_factory.mktemp("jena"))
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path):
+    """A real 1 MiB tmpfs (needs root): a full disk, not a pretend one."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1M", "tmpfs", str(mount)], capture_output=True)
+    if made.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (needs root)")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
