@@ -320,3 +320,117 @@ def test_the_server_stops_working_on_an_abandoned_query(served):
     before = sum(server.cpu_times()[:2])
     time.sleep(3)
     assert sum(server.cpu_times()[:2]) - before < 0.5, "the server is still computing the abandoned query"
+
+
+# --- the whole answer is bounded: a trickle, an endless answer, a server's own row cap, credentials ---------------
+
+ROWS_HEAD = b'{"head": {"vars": ["s"]}, "results": {"bindings": ['
+ROW = b'{"s": {"type": "uri", "value": "https://example.org/s"}},'
+
+
+def _stream(handler: BaseHTTPRequestHandler, chunks: Iterator[bytes], headers: dict[str, str] | None = None) -> int:
+    """Send chunks (chunked encoding) until they end or the client goes away; returns the bytes sent."""
+    _drain(handler)
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/sparql-results+json")
+    handler.send_header("Transfer-Encoding", "chunked")
+    for name, value in (headers or {}).items():
+        handler.send_header(name, value)
+    handler.end_headers()
+    sent = 0
+    try:
+        for chunk in chunks:
+            handler.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            handler.wfile.flush()
+            sent += len(chunk)
+        handler.wfile.write(b"0\r\n\r\n")
+    except OSError:  # the client hung up: what we want it to do at its limit
+        pass
+    return sent
+
+
+def test_a_trickling_answer_is_cut_at_the_timeout():
+    def trickle() -> Iterator[bytes]:
+        yield ROWS_HEAD
+        while True:
+            time.sleep(0.2)
+            yield b" "  # whitespace: valid JSON, so only the deadline can stop it
+
+    with _server(lambda handler, _: _stream(handler, trickle())) as endpoint:
+        started = time.monotonic()
+        result = _run("query", "-", "--endpoint", endpoint.url + "/sparql", "--timeout", "2",
+                      stdin="SELECT ?s WHERE { ?s ?p ?o }")
+        elapsed = time.monotonic() - started
+    _one_clear_line(result, LIMIT_ERROR, "within 2 s")
+    assert elapsed < 15, elapsed  # not the 40 s of a per-read timeout
+
+
+def test_the_row_cap_stops_reading_an_endless_answer():
+    sent: list[int] = []
+
+    def endless() -> Iterator[bytes]:
+        yield ROWS_HEAD
+        while True:
+            yield ROW * 1000
+
+    def behaviour(handler: BaseHTTPRequestHandler, _: int) -> None:
+        sent.append(_stream(handler, endless()))
+
+    with _server(behaviour) as endpoint:
+        result = _run("query", "-", "--endpoint", endpoint.url + "/sparql", "--max-rows", "10",
+                      stdin="SELECT ?s WHERE { ?s ?p ?o }")
+        deadline = time.monotonic() + 10
+        while not sent and time.monotonic() < deadline:
+            time.sleep(0.05)
+    _one_clear_line(result, LIMIT_ERROR, "more than 10 rows")
+    assert sent and sent[0] < 50_000_000, sent  # it hung up early rather than reading an endless answer
+
+
+def test_a_servers_own_row_cap_is_a_limit_not_a_short_answer():
+    rows = ROWS_HEAD + b",".join([ROW.rstrip(b",")] * 10) + b"]}}"
+    def capped(handler: BaseHTTPRequestHandler, _: int) -> None:
+        _drain(handler)
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/sparql-results+json")
+        handler.send_header("X-SPARQL-MaxRows", "10")  # Virtuoso's way of saying it cut the answer
+        handler.send_header("Content-Length", str(len(rows)))
+        handler.end_headers()
+        handler.wfile.write(rows)
+
+    with _server(capped) as endpoint:
+        result = _run("query", "-", "--endpoint", endpoint.url + "/sparql", stdin="SELECT ?s WHERE { ?s ?p ?o }")
+    _one_clear_line(result, LIMIT_ERROR, "capped its answer at 10 rows")
+
+
+def test_credentials_come_from_the_environment_and_never_show(tmp_path: Path):
+    seen: list[str | None] = []
+
+    def guarded(handler: BaseHTTPRequestHandler, _: int) -> None:
+        _drain(handler)
+        seen.append(handler.headers.get("Authorization"))
+        if handler.headers.get("Authorization") != "Basic dXNlcjpzM2NyZXQ=":  # user:s3cret
+            handler.send_response(401)
+            handler.send_header("WWW-Authenticate", 'Basic realm="sparql"')
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
+            return
+        _answer(handler, 200, ASK_TRUE)
+
+    with _server(guarded) as endpoint:
+        url = endpoint.url + "/sparql"
+        denied = _run("query", "-", "--endpoint", url)
+        _one_clear_line(denied, REMOTE_ERROR, "COOPGRAPH_USER")
+        env = {**os.environ, "COOPGRAPH_USER": "user", "COOPGRAPH_PASSWORD": "s3cret", "NO_COLOR": "1"}
+        allowed = subprocess.run([sys.executable, "-m", "coopgraph", "query", "-", "--endpoint", url],
+                                 input="ASK { ?s ?p ?o }", capture_output=True, text=True, timeout=60, env=env)
+        assert allowed.returncode == 0 and "true" in allowed.stdout, allowed.stderr
+        netrc = tmp_path / ".netrc"
+        netrc.write_text("machine 127.0.0.1 login user password s3cret\n", encoding="utf-8")
+        netrc.chmod(0o600)
+        from_netrc = subprocess.run([sys.executable, "-m", "coopgraph", "query", "-", "--endpoint", url],
+                                    input="ASK { ?s ?p ?o }", capture_output=True, text=True, timeout=60,
+                                    env={**os.environ, "HOME": str(tmp_path), "NO_COLOR": "1"})
+        assert from_netrc.returncode == 0 and "true" in from_netrc.stdout, from_netrc.stderr
+    in_url = _run("query", "-", "--endpoint", url.replace("http://", "http://user:s3cret@"))
+    line = _one_clear_line(in_url, 2, "credentials in the URL are refused")
+    assert "s3cret" not in in_url.stderr + in_url.stdout and "***@" in line

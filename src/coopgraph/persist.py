@@ -204,7 +204,8 @@ def _open_complete(store_dir: Path, inputs: Inputs) -> LoadedGraph | None:
     _hold_shared(store_dir)
     try:
         store = ox.Store.read_only(str(store_dir / _DB))
-    except OSError:
+        next(iter(store.quads_for_pattern(None, None, None)), None)  # touches the data: corruption shows here
+    except (OSError, RuntimeError, ValueError):  # RocksDB reports corruption as RuntimeError
         shutil.rmtree(store_dir, ignore_errors=True)
         return None
     return LoadedGraph(store=store, files=[Path(p) for p in manifest["files"]],

@@ -14,7 +14,17 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 from coopgraph.errors import INPUT_ERROR, REMOTE_ERROR, CoopgraphError
-from coopgraph.remote import BACKOFF, RETRIES, USER_AGENT, check_endpoint, is_connection_error, is_refused, with_retries
+from coopgraph.remote import (
+    BACKOFF,
+    RETRIES,
+    USER_AGENT,
+    check_endpoint,
+    is_connection_error,
+    is_refused,
+    opener,
+    redact,
+    with_retries,
+)
 from coopgraph.store import DEFAULT_TIMEOUT
 
 DONE = {200, 201, 204}
@@ -58,7 +68,7 @@ def push(body: bytes, endpoint: str, graph: str | None = None, append: bool = Fa
     def attempt() -> int:
         request = urllib.request.Request(url, data=body, method=method, headers={
             "Content-Type": CONTENT_TYPES[syntax], "User-Agent": USER_AGENT, "Content-Length": str(len(body))})
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s) checked
+        with opener(url).open(request, timeout=timeout) as response:  # credentials from the environment or ~/.netrc
             response.read()
             return response.status
 
@@ -73,6 +83,6 @@ def push(body: bytes, endpoint: str, graph: str | None = None, append: bool = Fa
         return PushResult(url, status, len(body), True)
     if status == 202:
         return PushResult(url, status, len(body), False)
-    raise CoopgraphError(f"push: {url} answered HTTP {status}, which does not say the graph was stored; "
+    raise CoopgraphError(f"push: {redact(url)} answered HTTP {status}, which does not say the graph was stored; "
                          "check the URL is the store's Graph Store Protocol endpoint (Oxigraph: /store)",
                          REMOTE_ERROR)

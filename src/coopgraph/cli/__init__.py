@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import": ("coopgraph.cli.importer", "Add rows from a CSV file to the data, or print a CSV template."),
     "diff": ("coopgraph.cli.diff", "Terms and facts added, removed and changed between two versions."),
     "synth": ("coopgraph.cli.synth", "Write a synthetic data set of a given size."),
+    "cache": ("coopgraph.cli.cache", "Show or clear the persistent store of the ontology and data folders."),
 }
 
 

@@ -36,8 +36,12 @@ def command(csv_file: Path | None, kind: str | None, template_kind: str | None, 
     if csv_file is None or kind is None:
         raise CoopgraphError("give FILE.csv and --kind KIND (or --template KIND for the columns); "
                              "see `coopgraph import --help`")
-    result = import_csv(csv_file, kind, ontology_dir or paths.ontology_dir(), data_dir or paths.data_dir(),
-                        dry_run=dry_run)
+    data = data_dir or paths.data_dir()
+    if paths.inside_package(data) and not dry_run:
+        raise CoopgraphError(f"{data}: is the copy of data/ installed with coopgraph, not a project's; run the "
+                             "import inside your project folder (the one holding ontology/ and data/), or give "
+                             "--data DIR")
+    result = import_csv(csv_file, kind, ontology_dir or paths.ontology_dir(), data, dry_run=dry_run)
     verb = "would write" if dry_run else ("replaced" if result.replaced else "wrote")
     click.echo(f"{result.rows} {kind} row{'s' * (result.rows != 1)} valid; {verb} {result.triples} triples "
                f"to {result.target}")
