@@ -64,6 +64,27 @@ print(json.dumps({"imports_s": imported - started, "open_store_s": opened - impo
                   "query_s": answered - opened, "render_csv_s": rendered - answered, "rows": len(table.rows)}))
 """
 
+# The same bound queries on the same graph held in memory (copied out of the store), in one process: what the engine
+# does without RocksDB and without a process start, for reference.
+_IN_MEMORY = """
+import json, statistics, sys, time
+from pathlib import Path
+import pyoxigraph as ox
+database, bound, runs, budget = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+started = time.perf_counter()
+store = ox.Store()
+store.bulk_load(ox.Store.read_only(database).dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+print(json.dumps({"load_s": time.perf_counter() - started, "triples": len(store)}), flush=True)
+for name in sys.argv[5:]:
+    text, times = (bound / f"{name}.rq").read_text(encoding="utf-8"), []
+    while len(times) < runs and sum(times) <= budget:
+        began = time.perf_counter()
+        answer = store.query(text)
+        rows = 1 if isinstance(answer, ox.QueryBoolean) else sum(1 for row in answer if tuple(row) is not None)
+        times.append(time.perf_counter() - began)
+    print(json.dumps({"name": name, "s": statistics.median(times), "rows": rows, "runs": len(times)}), flush=True)
+"""
+
 
 @dataclass
 class Run:
@@ -135,9 +156,9 @@ class Bench:
         self.oxigraph = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
         self.counter = 0
 
-    def run(self, argv: list[str], env: dict[str, str] | None = None) -> Run:
+    def run(self, argv: list[str], env: dict[str, str] | None = None, cap: float = RUN_CAP_S) -> Run:
         self.counter += 1
-        return spawn(argv, env or self.env, self.work / "runs" / str(self.counter))
+        return spawn(argv, env or self.env, self.work / "runs" / str(self.counter), cap)
 
     def cg(self, *args: str) -> list[str]:
         return [*self.coopgraph, *args]
@@ -195,25 +216,42 @@ class Bench:
                                 "--max-rows", NO_CAP)
             engine_argv = [self.oxigraph, "query", "--location", str(database), "--query-file", str(bound),
                            "--results-format", "csv"]
-            ours, engine = [], []
+            ours: list[Run] = []
+            engine: list[Run] = []
             for _ in range(self.args.runs):  # interleaved, so a burst of load hits both sides alike
                 ours.append(self.run(ours_argv))
                 engine.append(self.run(engine_argv))
-            default = self.run(self.cg("query", name, "--data", str(self.data), *param_args))
+                if sum(r.seconds for r in ours + engine) > self.args.query_budget:
+                    break  # a slow query: fewer runs (at least one a side), so the whole run stays bounded
+            default = self.run(self.cg("query", name, "--data", str(self.data), *param_args),
+                               cap=self.args.as_typed_cap)
             entry = {"name": name, "params": params, "coopgraph": summary(ours), "engine": summary(engine),
                      "rows": csv_rows(ours[-1].stdout), "engine_rows": csv_rows(engine[-1].stdout),
                      "default_command": {"seconds": round(default.seconds, 3), "exit": default.exit,
-                                         "peak_rss_mb": round(default.rss_mb, 1)}}
+                                         "peak_rss_mb": round(default.rss_mb, 1), "capped": default.capped}}
             for side, runs in (("coopgraph", ours), ("engine", engine)):
                 if any(r.exit != 0 for r in runs):
                     entry[side]["error"] = next(r.err_tail() for r in runs if r.exit != 0)
-            if default.exit != 0:
+            if default.exit != 0 and not default.capped:
                 entry["default_command"]["error"] = default.err_tail(1)
             entry["ratio"] = round(entry["coopgraph"]["median_s"] / entry["engine"]["median_s"], 2)
             _say(f"query {name}: {entry['coopgraph']['median_s']:.2f} s vs engine {entry['engine']['median_s']:.2f}"
                  f" s, {entry['rows']} rows")
             results.append(entry)
         return results
+
+    def in_memory(self, names: list[str]) -> dict[str, Any]:
+        """The engine on the same graph in memory (see _IN_MEMORY); one child for every query."""
+        done = self.run([sys.executable, "-c", _IN_MEMORY, str(self.store_folder() / "oxigraph"),
+                         str(self.work / "bound"), str(self.args.runs), "5", *names], cap=self.args.in_memory_cap)
+        lines = [json.loads(line) for line in done.stdout.read_text(encoding="utf-8").splitlines() if line.strip()]
+        result: dict[str, Any] = {"load_s": round(lines[0]["load_s"], 2), "peak_rss_mb": round(done.rss_mb, 1),
+                                  "queries": {}} if lines else {}
+        for line in lines[1:]:
+            result["queries"][line["name"]] = {"s": round(line["s"], 4), "rows": line["rows"], "runs": line["runs"]}
+        if done.exit != 0 or done.capped:
+            result["error"] = "stopped at the cap" if done.capped else done.err_tail()
+        return result
 
     def serve(self) -> dict[str, Any]:
         starts = []
@@ -390,26 +428,36 @@ def markdown(result: dict[str, Any]) -> str:
         "`coopgraph query NAME --data DIR --format csv --max-rows 100000000` (the whole answer, as the engine "
         "gives it) beside `oxigraph query --location STORE/oxigraph --query-file BOUND.rq --results-format csv`, "
         "BOUND.rq being `coopgraph query NAME --print-bound`; interleaved. Parameters of type iri:KIND are bound "
-        "to the data set's sample instance of that kind (synth.json). The last columns: `coopgraph query NAME "
-        "--data DIR` as typed (table format, the default 100,000-row cap), run once.",
+        "to the data set's sample instance of that kind (synth.json). Median of up to the given runs; a query "
+        "makes no further runs once it has taken --query-budget seconds (the rows column then says how many). "
+        "`as typed`: `coopgraph query NAME --data DIR` (table format, the default 100,000-row cap), run once, "
+        "stopped after --as-typed-cap seconds. `engine in memory`: the same bound text on the same triples copied "
+        "into an in-memory pyoxigraph store, in one process (no start-up, no RocksDB), for reference.",
         "",
         "| query | rows | coopgraph median s | max s | engine median s | max s | ratio | coopgraph peak MB | "
-        "engine peak MB | as typed: s, exit |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "engine peak MB | as typed: s, exit | engine in memory s |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
     ]
     for q in result["queries"]:
         ours, engine, default = q["coopgraph"], q["engine"], q["default_command"]
         rows = str(q["rows"]) if q["rows"] == q["engine_rows"] else f"{q['rows']} (engine {q['engine_rows']})"
+        typed = (f">= {default['seconds']:.0f} (stopped)" if default.get("capped")
+                 else f"{default['seconds']:.2f}, exit {default['exit']}")
+        runs = len(ours["runs_s"])
+        if runs < result["runs"]:
+            rows += f" ({runs} run{'s' if runs > 1 else ''})"
         lines.append(f"| {q['name']} | {rows} | {ours['median_s']:.3f} | {ours['max_s']:.3f} | "
                      f"{engine['median_s']:.3f} | {engine['max_s']:.3f} | {q['ratio']:.2f} | "
                      f"{ours['peak_rss_mb']:.0f} | {engine['peak_rss_mb']:.0f} | "
-                     f"{default['seconds']:.2f}, {default['exit']} |")
+                     f"{typed} | {_s(q.get('engine_in_memory_s'))} |")
     errors = [q for q in result["queries"] if q["coopgraph"].get("error") or q["engine"].get("error")]
     for q in errors:
         lines.append(f"\n{q['name']}: coopgraph {q['coopgraph'].get('error', 'ok')}; engine "
                      f"{q['engine'].get('error', 'ok')}")
     phases = result.get("phases", {})
     if phases and "error" not in phases:
+        rest = phases["process_s"] - sum(phases[k] for k in ("python_start_s", "imports_s", "open_store_s",
+                                                            "query_s", "render_csv_s"))
         lines += [
             "",
             f"## Where a warm `coopgraph query {phases['query']}` spends its time",
@@ -424,6 +472,7 @@ def markdown(result: dict[str, Any]) -> str:
             f"| open the store | {phases['open_store_s']:.3f} |",
             f"| the query ({phases['rows']} rows) | {phases['query_s']:.3f} |",
             f"| render CSV | {phases['render_csv_s']:.3f} |",
+            f"| the rest: closing the store, interpreter exit, unaccounted | {rest:.3f} |",
             f"| the whole child process | {phases['process_s']:.3f} |",
             f"| the same `coopgraph query` with PYTHONDONTWRITEBYTECODE=1 (no bytecode cache) | "
             f"{phases['without_bytecode_cache_s']:.3f} |",
@@ -436,12 +485,24 @@ def markdown(result: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _s(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.store", description=__doc__.split("\n")[0])
     parser.add_argument("--triples", type=int, default=1_000_000, help="synthetic size (default: 1000000)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement; the median is reported")
     parser.add_argument("--queries", nargs="+", metavar="NAME", help="only these catalogue queries (default: all)")
+    parser.add_argument("--query-budget", type=float, default=20.0,
+                        help="seconds per query after which no further runs are made (default: 20)")
+    parser.add_argument("--as-typed-cap", type=float, default=60.0,
+                        help="seconds after which the once-run `coopgraph query NAME` as typed is stopped")
+    parser.add_argument("--no-in-memory", action="store_true",
+                        help="skip the reference run of the engine on the graph in memory")
+    parser.add_argument("--in-memory-cap", type=float, default=240.0,
+                        help="seconds for the whole in-memory reference run (default: 240)")
     parser.add_argument("--phases-query", default="agency-profile",
                         help="the query whose warm run is split into phases (default: agency-profile)")
     parser.add_argument("--work", type=Path, help="folder for the data, the cache and scratch (default: a temp dir, "
@@ -474,6 +535,12 @@ def main(argv: list[str] | None = None) -> int:
             "note": args.note, "synth": synth, "input_bytes": folder_bytes(bench.data), "cold": cold,
             "info_warm": bench.info_warm()}
         result["queries"] = bench.queries(synth["samples"])
+        if not args.no_in_memory:
+            _say("the engine in memory, for reference")
+            memory = bench.in_memory([q["name"] for q in result["queries"]])
+            for q in result["queries"]:
+                q["engine_in_memory_s"] = memory.get("queries", {}).get(q["name"], {}).get("s")
+            result["in_memory"] = {k: v for k, v in memory.items() if k != "queries"}
         _say("serve")
         result["serve"] = bench.serve()
         if args.phases_query in ({q["name"] for q in result["queries"]}):
