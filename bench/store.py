@@ -350,8 +350,14 @@ def heaviest_imports(importtime: str, top: int = 8) -> list[dict[str, Any]]:
 
 
 def targets(result: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each target of issue 13 with the measured value and whether it holds."""
-    queries = [q for q in result["queries"] if not q["coopgraph"].get("error")]
+    """Each target of issue 13 with the measured value and whether it holds.
+
+    A query that coopgraph stopped (its 60 s default --timeout) counts with the time it ran, a lower bound, in the
+    median and the maximum; it is left out of the ratio, which compares complete answers only.
+    """
+    queries = result["queries"]
+    stopped = [q["name"] for q in queries if q["coopgraph"].get("error")]
+    complete = [q for q in queries if not q["coopgraph"].get("error") and not q["engine"].get("error")]
     rows = []
 
     def add(name: str, measured: float | None, limit: float, shown: str) -> None:
@@ -365,13 +371,17 @@ def targets(result: dict[str, Any]) -> list[dict[str, Any]]:
         medians = [q["coopgraph"]["median_s"] for q in queries]
         median = statistics.median(medians)
         slowest = max(queries, key=lambda q: q["coopgraph"]["median_s"])["name"]
+        note = f"; {len(stopped)} stopped at coopgraph's timeout, counted as a lower bound" if stopped else ""
         add("warm `coopgraph query`, median over the catalogue < 1 s", median, TARGETS["query_median_s"],
+            f"{median:.2f} s (max >= {max(medians):.2f} s, {slowest}{note})" if stopped else
             f"{median:.2f} s (max {max(medians):.2f} s, {slowest})")
-        ratios = [q["ratio"] for q in queries]
+    if complete:
+        ratios = [q["ratio"] for q in complete]
         within = sum(1 for r in ratios if r <= TARGETS["engine_ratio"])
         ratio = statistics.median(ratios)
         add("within 1.5x of `oxigraph query` (median ratio)", ratio, TARGETS["engine_ratio"] + 1e-9,
             f"{ratio:.2f}x; {within} of {len(ratios)} queries within 1.5x; worst {max(ratios):.1f}x")
+    if queries:
         peak = max(q["coopgraph"]["peak_rss_mb"] for q in queries)
         under = sum(1 for q in queries if q["coopgraph"]["peak_rss_mb"] < TARGETS["query_peak_rss_mb"])
         add("peak RSS of a warm `coopgraph query` < 300 MB", peak, TARGETS["query_peak_rss_mb"],
@@ -448,6 +458,8 @@ def markdown(result: dict[str, Any]) -> str:
     for q in result["queries"]:
         ours, engine, default = q["coopgraph"], q["engine"], q["default_command"]
         rows = str(q["rows"]) if q["rows"] == q["engine_rows"] else f"{q['rows']} (engine {q['engine_rows']})"
+        if ours.get("error"):
+            rows = f"stopped (engine {q['engine_rows']})"
         typed = (f">= {default['seconds']:.0f} (stopped)" if default.get("capped")
                  else f"{default['seconds']:.2f}, exit {default['exit']}")
         runs = len(ours["runs_s"])
@@ -497,6 +509,15 @@ def _s(value: float | None) -> str:
     return "-" if value is None else f"{value:.3f}"
 
 
+def render(path: Path, results: Path) -> int:
+    """Write the Markdown again from a JSON of a run (after a change to the report, not to the measurements)."""
+    result = json.loads(path.read_text(encoding="utf-8"))
+    result["targets"] = targets(result)
+    path.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    results.write_text(markdown(result), encoding="utf-8")
+    return 0
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.store", description=__doc__.split("\n")[0])
     parser.add_argument("--triples", type=int, default=1_000_000, help="synthetic size (default: 1000000)")
@@ -518,11 +539,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--results", type=Path, default=HERE / "store-results.md")
     parser.add_argument("--json", type=Path, default=HERE / "store-results.json")
     parser.add_argument("--note", default="", help="a line about the conditions")
+    parser.add_argument("--render", action="store_true",
+                        help="measure nothing: write --results again from the run in --json")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.render:
+        return render(args.json, args.results)
     own_work = args.work is None
     work = Path(tempfile.mkdtemp(prefix="coopgraph-bench-store-")) if own_work else args.work
     work.mkdir(parents=True, exist_ok=True)
