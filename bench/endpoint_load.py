@@ -3,10 +3,10 @@
     python bench/endpoint_load.py                      # three runs (2000x8, 6000x8, 2000x32) -> bench/endpoint-load.md
     python bench/endpoint_load.py --plan 200x4 --out /tmp/load.md
 
-The server runs as its own process (`coopgraph serve` execs `oxigraph serve-read-only`, so its pid is the
-server's); this script is the client: a thread pool of urllib POSTs, round-robin over every catalogue query
-with its default parameters. It reports throughput, latency percentiles, errors and the server's resident
-memory before, at its peak during, and after the run.
+The server runs as its own process (`coopgraph serve`: our proxy, with `oxigraph serve-read-only` as its child;
+the memory columns are the oxigraph child's); this script is the client: a thread pool of urllib POSTs,
+round-robin over every catalogue query with its default parameters. It reports throughput, latency percentiles,
+errors and the server's resident memory before, at its peak during, and after the run.
 """
 
 from __future__ import annotations
@@ -126,7 +126,7 @@ def run(requests: int, concurrency: int, timeout: float, server_timeout: float) 
                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, start_new_session=True)
         try:
             _wait_ready(url, server, time.monotonic() + 120)
-            process = psutil.Process(server.pid)
+            process = next(c for c in psutil.Process(server.pid).children() if "oxigraph" in c.name())
             names = list(queries)
             for name in names:  # one warm-up pass, so "before" is a server that has seen every query once
                 _one(url, name, queries[name], timeout)

@@ -98,6 +98,11 @@ def _symlink_inside(data: Path, tmp: Path) -> None:
     (data / "sub" / "alias.ttl").symlink_to(data / "ca-us" / "agencies.ttl")
 
 
+def _symlink_loop(data: Path, tmp: Path) -> None:
+    (data / "a.ttl").symlink_to("b.ttl")
+    (data / "b.ttl").symlink_to("a.ttl")
+
+
 def _fifo(data: Path, tmp: Path) -> None:
     os.mkfifo(data / "pipe.ttl")  # a reader that opened it would wait for ever
 
@@ -123,6 +128,34 @@ def _deep_nesting(depth: int) -> Callable[[Path, Path], None]:
     return make
 
 
+def _deep_jsonld(depth: int) -> Callable[[Path, Path], None]:
+    """Objects nested `depth` deep (5,000 crashed the JSON-LD parser with SIGSEGV: a 29 KiB file)."""
+    def make(data: Path, tmp: Path) -> None:
+        (data / "deep.jsonld").write_text(
+            '{"@id": "https://w3id.org/coopgraph/id/agency/corpus-deep",\n'
+            + '"http://www.w3.org/2000/01/rdf-schema#seeAlso": {' * depth + '"@id": "urn:x"' + "}" * depth + "}\n",
+            encoding="utf-8")
+    return make
+
+
+def _deep_rdfxml(depth: int) -> Callable[[Path, Path], None]:
+    """Elements nested `depth` deep (100,000 kept the RDF/XML parser busy for minutes: a 4 MiB file)."""
+    def make(data: Path, tmp: Path) -> None:
+        (data / "deep.rdf").write_text(
+            '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"\n'
+            '         xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#">\n'
+            + "<rdf:Description><rdfs:seeAlso>" * (depth // 2) + "</rdfs:seeAlso></rdf:Description>" * (depth // 2)
+            + "\n</rdf:RDF>\n", encoding="utf-8")
+    return make
+
+
+def _odd_name(name: str) -> Callable[[Path, Path], None]:
+    """A file whose name holds a newline or a right-to-left override, with a syntax error to report."""
+    def make(data: Path, tmp: Path) -> None:
+        (data / name).write_text(PREFIXES + "agency:corpus-odd rdfs:label .\n", encoding="utf-8")
+    return make
+
+
 def _hours_query(data: Path, tmp: Path) -> None:
     folder = tmp / "query-runs-for-hours"
     folder.mkdir()
@@ -140,11 +173,17 @@ GENERATORS: dict[str, Callable[[Path, Path], None]] = {
     "symlink_folder_outside": _symlink_folder_outside,
     "symlink_inside": _symlink_inside,
     "fifo": _fifo,
+    "symlink_loop": _symlink_loop,
     "missing_folder": _missing_folder,
     "other_files": _other_files,
     "deep_nesting": _deep_nesting(100_000),
     "deep_nesting_5000": _deep_nesting(5_000),  # validate's cost grows with size; depth is what is tested
     "hours_query": _hours_query,
+    "newline_in_name": _odd_name("two\nlines.ttl"),
+    "bidi_in_name": _odd_name("report\u202eltt.exe.ttl"),
+    "deep_jsonld_5000": _deep_jsonld(5_000),
+    "deep_jsonld_200": _deep_jsonld(200),
+    "deep_rdfxml_100000": _deep_rdfxml(100_000),
     "nothing": lambda data, tmp: None,
 }
 
@@ -174,7 +213,7 @@ def _prepare(case: dict, tmp: Path, host: str) -> Path:
         queries = tmp / case["case"]
         queries.mkdir(exist_ok=True)
         for source in folder.glob("*.rq"):
-            shutil.copy(source, queries / source.name)
+            (queries / source.name).write_bytes(source.read_bytes().replace(b"127.0.0.1:PORT", host.encode()))
     if "generate" in case:
         GENERATORS[case["generate"]](data, tmp)
     return data
@@ -220,3 +259,17 @@ def test_bad_input(case: dict, tmp_path: Path, network: tuple[str, list[str]]) -
         assert _snapshot(out) == before, "the previous output changed"
         assert sorted(p.name for p in tmp_path.glob(".out.*")) == [], "a staging folder was left behind"
     assert requests[asked_before:] == [], f"the network was asked for {requests[asked_before:]}"
+
+
+def test_allow_service_lets_the_named_endpoint_only(tmp_path: Path, network: tuple[str, list[str]]) -> None:
+    """--allow-service opens exactly the endpoint it names: the listener is asked once, by the allowed query."""
+    host, requests = network
+    query = tmp_path / "service.rq"
+    allowed = f"http://{host}/sparql-allowed"
+    query.write_text(f"SELECT * WHERE {{ SERVICE SILENT <{allowed}> {{ ?s ?p ?o }} }}\n", encoding="utf-8")
+    asked_before = len(requests)
+    refused = _run(["query", str(query), "--allow-service", f"http://{host}/other"], cwd=tmp_path)
+    assert refused.returncode == 2 and "refused" in refused.stderr
+    assert requests[asked_before:] == []
+    _run(["query", str(query), "--allow-service", allowed], cwd=tmp_path)
+    assert requests[asked_before:] == ["/sparql-allowed"]

@@ -145,7 +145,8 @@ def test_official_corrections_are_linked(store: ox.Store) -> None:
         FILTER(?v = 21148) }""") == 1
 
 
-EXEMPT = ("coop:Country", "coop:Place", "coop:Threat", "coop:Role", "coop:Unit", "coop:Indicator", "coop:Source")
+EXEMPT = ("coop:Country", "coop:Place", "coop:Threat", "coop:Role", "coop:Unit", "coop:Indicator", "coop:Source",
+          "coop:CountryPair")
 
 
 def test_every_instance_has_a_titled_published_source(store: ox.Store) -> None:

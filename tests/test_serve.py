@@ -1,17 +1,21 @@
-"""`coopgraph serve`: a real Oxigraph read-only server answers the SPARQL protocol and refuses updates."""
+"""`coopgraph serve`: a real Oxigraph read-only server behind our proxy answers the SPARQL protocol, refuses
+updates and SERVICE, and ends every answer at its timeout."""
 
 from __future__ import annotations
 
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -37,7 +41,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         wait_until_up(base + "/", process, seconds=60)
         yield base
     finally:
-        os.kill(process.pid, signal.SIGTERM)  # the pid is the server's: coopgraph exec'd it
+        os.kill(process.pid, signal.SIGTERM)  # coopgraph stops its proxy and the oxigraph server
         process.wait(timeout=10)
 
 
@@ -92,3 +96,99 @@ def test_server_command_binds_loopback_by_default(tmp_path: Path) -> None:
     command = server_command(tmp_path)
     assert command[1] == "serve-read-only" and command[command.index("--bind") + 1] == "127.0.0.1:7878"
     assert server_command(tmp_path, "::1", 9000, 5)[-4:] == ["--bind", "[::1]:9000", "--timeout-s", "5"]
+
+
+class _Listener(BaseHTTPRequestHandler):
+    """Stands for a service inside the network (an admin port): the endpoint must never call it."""
+
+    seen: list[str] = []
+
+    def do_GET(self) -> None:  # noqa: N802 - the http.server name
+        _Listener.seen.append(f"{self.command} {self.path}")
+        body = b'{"head": {"vars": ["secret"]}, "results": {"bindings": []}}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_POST = do_GET  # noqa: N815
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture()
+def listener() -> Iterator[tuple[str, list[str]]]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Listener)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    _Listener.seen = []
+    yield f"http://127.0.0.1:{server.server_address[1]}/internal-admin", _Listener.seen
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("shape", ["iri", "prefixed", "variable", "nested", "escaped"])
+@pytest.mark.parametrize("how", ["get", "post-form", "post-direct"])
+def test_service_is_refused_and_nothing_is_sent(served: str, listener: tuple[str, list[str]], how: str,
+                                                shape: str) -> None:
+    url, seen = listener
+    clause = {"iri": f"SERVICE <{url}> {{ ?s ?p ?o }}",
+              "prefixed": "SERVICE admin:x { ?s ?p ?o }",
+              "variable": f"VALUES ?e {{ <{url}> }} SERVICE ?e {{ ?s ?p ?o }}",
+              "nested": f"{{ SELECT * WHERE {{ FILTER EXISTS {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }} }} }}",
+              "escaped": f"\\u0053ERVICE <{url}> {{ ?s ?p ?o }}"}[shape]
+    query = f"PREFIX admin: <{url}#> SELECT * WHERE {{ {clause} }}"
+    if how == "get":
+        try:
+            with urllib.request.urlopen(served + "/query?" + urllib.parse.urlencode({"query": query}),
+                                        timeout=30) as response:
+                status, body = response.status, response.read()
+        except urllib.error.HTTPError as error:
+            status, body = error.code, error.read()
+    elif how == "post-form":
+        status, body = post(served + "/query", {"query": query})
+    else:
+        request = urllib.request.Request(served + "/query", data=query.encode(), method="POST",
+                                         headers={"Content-Type": "application/sparql-query"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                status, body = response.status, response.read()
+        except urllib.error.HTTPError as error:
+            status, body = error.code, error.read()
+    assert status == 403, body[:300]
+    assert b"SERVICE" in body and b"refused" in body
+    assert seen == []
+
+
+def test_a_query_naming_service_only_in_a_string_still_runs(served: str) -> None:
+    status, body = post(served + "/query", {"query": 'SELECT ?x WHERE { BIND("SERVICE <http://x/> {}" AS ?x) }'})
+    assert status == 200 and b"SERVICE" in body
+
+
+def test_the_timeout_ends_a_streaming_answer(served: str) -> None:
+    """A cross product streams rows from the first moment (Oxigraph's own timeout does not stop it): the proxy
+    ends it. Without the proxy's deadline the answer would run for hours; the socket timeout only guards the test."""
+    query = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    request = urllib.request.Request(served + "/query", data=urllib.parse.urlencode({"query": query}).encode(),
+                                     method="POST", headers={"Accept": "text/csv"})
+    received = 0
+    tail = b""
+    with urllib.request.urlopen(request, timeout=60) as response:
+        assert response.status == 200
+        while chunk := response.read(1 << 16):
+            received += len(chunk)
+            tail = (tail + chunk)[-200:]
+    assert received > 0
+    assert tail.rstrip().endswith(b"The SPARQL operation has been cancelled"), tail
+
+
+def test_serve_reports_a_taken_port(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([sys.executable, "-m", "coopgraph", "serve", "--port", str(port), "--out",
+                                 str(tmp_path / "s"), "--data", FIXTURE], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2, result.stderr
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "Traceback" not in result.stderr

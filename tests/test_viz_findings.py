@@ -51,13 +51,14 @@ def test_the_whole_graph_comes_first_and_counts_what_the_projection_holds(rows, 
             assert finding.sentence and set(finding.queries) <= known, finding
 
 
-def test_a_pair_keeps_the_agencies_of_its_two_countries(scopes):
+def test_a_pair_is_the_ties_through_its_own_vehicles(rows, scopes):
+    declared = rows.pairs()
     pairs = scopes[1:]
-    assert pairs, "the shipped data has cross-border ties, so at least one pair"
+    assert {scope.title for scope in pairs} == set(declared.values()) and len(pairs) >= 2
     for scope in pairs:
-        a, b = scope.countries
-        for _, country in scope.graph.nodes(data="country"):
-            assert set(country.split("; ")) <= {a, b}
+        iri = next(iri for iri, label in declared.items() if label == scope.title)
+        assert set(scope.graph.edges) == set(projection(rows, "collaboration", pair=iri).edges)
+        assert len(scope.countries) == 2
         assert scope.figures["cross_border_ties"] > 0
 
 

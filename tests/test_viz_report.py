@@ -98,17 +98,23 @@ def built(shipped_graph, tmp_path_factory):
     return build(shipped_graph, out)
 
 
-def test_build_writes_the_report_pages_and_plots(built):
+def test_build_writes_the_report_pages_and_plots(built, shipped_graph):
     out = built.out
     index = (out / "index.html").read_text(encoding="utf-8")
     for href in re.findall(r'(?:href|src)="([^"#:]+)"', index):
         assert (out / href).is_file(), f"index.html links to a missing file {href}"
     assert "Sources" in index and "Query catalogue" in index and "Instances per class" in index
     if (out / "network").is_dir():
+        from coopgraph.network import rows_for
+
+        # the four projections, and the collaboration network of each country pair in the data
+        pairs = {iri.rsplit("/", 1)[-1] for iri in rows_for(shipped_graph).pairs()}
         assert {p.name for p in (out / "pages").iterdir()} == {"collaboration.html", "bipartite.html",
-                                                               "country.html", "threat.html"}
+                                                               "country.html", "threat.html",
+                                                               *(f"collaboration-{slug}.html" for slug in pairs)}
         assert (out / "network" / "metrics.csv").is_file() and "plots/timeline.png" in index
-        assert len(built.pages) == 4
+        assert "plots/pair-structure.png" in index and "network/pair-structure.csv" in index
+        assert len(built.pages) == 4 + len(pairs)
         # Findings first: each with its plot, before the detail and the catalogue.
         assert index.index('id="findings"') < index.index('id="network"') < index.index('id="queries"')
         for key in ("size", "brokers", "threats", "growth"):

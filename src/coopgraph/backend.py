@@ -22,7 +22,15 @@ from coopgraph import catalogue
 from coopgraph.errors import INPUT_ERROR, CoopgraphError
 from coopgraph.load import LoadedGraph
 from coopgraph.results import ResultTable
-from coopgraph.sparql_text import Term, bind_values, missing_prefixes, query_form, strip_comments
+from coopgraph.sparql_text import (
+    Term,
+    bind_values,
+    missing_prefixes,
+    query_form,
+    refuse_service,
+    service_endpoints,
+    strip_comments,
+)
 from coopgraph.store import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT
 
 _EMPTY = ox.Store()  # parses queries for the syntax check; never holds data
@@ -51,12 +59,19 @@ class Backend(ABC):
     kind: str
 
     def select(self, query: str, bindings: Mapping[str, Term] | None = None, *, source: str = "query",
-               timeout: float | None = DEFAULT_TIMEOUT, max_rows: int | None = DEFAULT_MAX_ROWS) -> ResultTable:
-        """Run a SELECT, ASK, CONSTRUCT or DESCRIBE (see the module docstring)."""
+               timeout: float | None = DEFAULT_TIMEOUT, max_rows: int | None = DEFAULT_MAX_ROWS,
+               allow_service: tuple[str, ...] = ()) -> ResultTable:
+        """Run a SELECT, ASK, CONSTRUCT or DESCRIBE (see the module docstring).
+
+        A SERVICE clause is refused unless its endpoint is in `allow_service`, before anything runs: the syntax
+        check evaluates the query on an empty store, which would already send the SERVICE request.
+        """
         text = bound_text(query, bindings)
         form = query_form(text)
-        check_syntax(text, source)
-        return self._run(text, form, source, timeout, max_rows)
+        refuse_service(text, allow_service, source)
+        if not service_endpoints(text):  # an allowed SERVICE is called once, by the engine, not by the check
+            check_syntax(text, source)
+        return self._run(text, form, source, timeout, max_rows, allow_service)
 
     def run(self, query: catalogue.Query, params: Mapping[str, str] | None = None, **limits: float | None
             ) -> ResultTable:
@@ -71,7 +86,8 @@ class Backend(ABC):
         return int(self.internal("triple-count").rows[0][0].value)
 
     @abstractmethod
-    def _run(self, text: str, form: str, source: str, timeout: float | None, max_rows: int | None) -> ResultTable:
+    def _run(self, text: str, form: str, source: str, timeout: float | None, max_rows: int | None,
+             allow_service: tuple[str, ...] = ()) -> ResultTable:
         ...
 
     @abstractmethod
@@ -118,10 +134,12 @@ class Embedded(Backend):
     def store(self) -> ox.Store:
         return self.graph.store
 
-    def _run(self, text: str, form: str, source: str, timeout: float | None, max_rows: int | None) -> ResultTable:
+    def _run(self, text: str, form: str, source: str, timeout: float | None, max_rows: int | None,
+             allow_service: tuple[str, ...] = ()) -> ResultTable:
         from coopgraph.store import select
 
-        return select(self.store, text, source=source, timeout=timeout, max_rows=max_rows)
+        return select(self.store, text, source=source, timeout=timeout, max_rows=max_rows,
+                      allow_service=allow_service)
 
     def dump(self, fmt: ox.RdfFormat, path: Path | None = None) -> bytes | None:
         from coopgraph.namespaces import PREFIXES
@@ -147,7 +165,8 @@ class Remote(Backend):
 
         self.endpoint, self.graph_iri = check_endpoint(endpoint), check_graph(graph)
 
-    def _run(self, text: str, form: str, source: str, timeout: float | None, max_rows: int | None) -> ResultTable:
+    def _run(self, text: str, form: str, source: str, timeout: float | None, max_rows: int | None,
+             allow_service: tuple[str, ...] = ()) -> ResultTable:
         from coopgraph import remote
 
         return remote.run(self.endpoint, text, form, source, DEFAULT_TIMEOUT if timeout is None else timeout,

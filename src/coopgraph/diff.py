@@ -22,7 +22,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
-from coopgraph.errors import CoopgraphError
+from coopgraph.errors import INPUT_ERROR, CoopgraphError, printable
 from coopgraph.load import load
 from coopgraph.namespaces import ONTOLOGY, shorten
 
@@ -262,4 +262,11 @@ def _git_unpack(root: Path, revision: str, into: Path) -> None:
     if archive.returncode != 0:
         raise CoopgraphError(f"git archive {revision}: {archive.stderr.decode().strip()}")
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-        tar.extractall(into, filter="data")
+        try:
+            tar.extractall(into, filter="data")
+        except tarfile.FilterError as error:  # a link to an absolute path or out of the tree: not followed
+            what = (f"a link to {printable(error.tarinfo.linkname)}" if error.tarinfo.linkname
+                    else "a file outside the tree")
+            raise CoopgraphError(f"{printable(revision)}:{printable(error.tarinfo.name)}: {what} is refused (a "
+                                 "version is read from its own files only); make it a plain file in that "
+                                 "revision, or compare two folders instead", INPUT_ERROR) from None

@@ -4,8 +4,8 @@ Each finding is a sentence generated from the data, the numbers behind it (a sma
 catalogue queries whose rows produced it, and the sources of the entities it names. Every number comes from the
 network projections (coopgraph.network), built from the rows of the network-* catalogue queries.
 
-A scope is the whole graph or one pair of countries; a pair's network keeps the agencies of those two countries
-(and bodies of both) and the ties among them.
+A scope is the whole graph or one declared country pair (coop:CountryPair); a pair's network keeps the ties through
+that pair's vehicles (coop:inPair), so a trilateral mechanism counts in both of its pairs.
 """
 
 from __future__ import annotations
@@ -69,6 +69,26 @@ def country_pairs(collaboration: nx.Graph) -> list[tuple[str, str]]:
     return [pair for pair, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
 
 
+def declared_pairs(rows: NetworkRows, whole: nx.Graph) -> list[Scope]:
+    """A scope per country pair of the data (coop:CountryPair): the ties through that pair's vehicles (coop:inPair),
+    most cross-border ties first. Data that declares no pair (a synthetic set) falls back to country_pairs."""
+    declared = rows.pairs()
+    if not declared:
+        found = []
+        for a, b in country_pairs(whole):
+            keep = [n for n in whole if _countries(whole, n) and _countries(whole, n) <= {a, b}]
+            graph = whole.subgraph(keep).copy()
+            graph.graph.update(whole.graph)
+            found.append(Scope(f"pair-{_slug(a)}-{_slug(b)}", f"{a} \u2013 {b}", (a, b), graph))
+        return found
+    countries: dict[str, list[str]] = {}
+    for record in rows.backend.internal("pair-countries", max_rows=None).records():
+        countries.setdefault(str(record["pair"]), []).append(str(record["countryLabel"]))
+    found = [Scope(f"pair-{_slug(iri.rsplit('/', 1)[-1])}", label, tuple(countries.get(iri, ())),
+                   projection(rows, "collaboration", pair=iri)) for iri, label in declared.items()]
+    return sorted(found, key=lambda s: (-sum(1 for *_, c in s.graph.edges(data="cross_border") if c), s.title))
+
+
 def scopes(rows: NetworkRows, max_pairs: int = MAX_PAIRS, years: Presence | None = None) -> list[Scope]:
     """The whole graph, then each country pair (at most `max_pairs`, most ties first), each with its findings.
 
@@ -79,13 +99,9 @@ def scopes(rows: NetworkRows, max_pairs: int = MAX_PAIRS, years: Presence | None
     years = years if years is not None else presence(rows, "collaboration")
     threats = _threat_vehicles(rows)
     found = [Scope("all", "Whole graph", (), whole)]
-    pairs = country_pairs(whole)
+    pairs = declared_pairs(rows, whole)
     found[0].figures.update(country_pairs=len(pairs), pairs_not_shown=max(0, len(pairs) - max_pairs))
-    for a, b in pairs[:max_pairs]:
-        keep = [n for n in whole if _countries(whole, n) and _countries(whole, n) <= {a, b}]
-        graph = whole.subgraph(keep).copy()
-        graph.graph.update(whole.graph)
-        found.append(Scope(f"pair-{_slug(a)}-{_slug(b)}", f"{a} \u2013 {b}", (a, b), graph))
+    found += pairs[:max_pairs]
     for scope in found:
         scope.findings = _findings(scope, rows, years, threats)
     return found

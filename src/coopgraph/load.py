@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 SHAPES_SUFFIX = "shapes.ttl"
 MAX_LITERAL_CHARS = 1_000_000
+MAX_NESTING = 256  # JSON objects and arrays, or XML elements, inside one another; real files stay under 30
 
 FORMATS: dict[str, ox.RdfFormat] = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -47,6 +48,9 @@ FORMATS: dict[str, ox.RdfFormat] = {
 _FORMAT_NAMES = {".ttl": "Turtle", ".nt": "N-Triples", ".rdf": "RDF/XML", ".jsonld": "JSON-LD"}
 _BOM = b"\xef\xbb\xbf"
 _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+_JSON_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
+_XML_TOKEN = re.compile(rb"""<!--.*?-->|<!\[CDATA\[.*?\]\]>|<[?!].*?>|<(/?)(?:[^>"']|"[^"]*"|'[^']*')*?(/?)>""",
+                        re.DOTALL)
 
 _PREFIX_LINE = re.compile(r"^\s*@?prefix\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE)
 _SUBJECT_LINE = re.compile(r"^(<[^>\s]+>|[A-Za-z][\w.-]*:[\w.-]+)\s")
@@ -109,7 +113,7 @@ def rdf_files(folder: Path, suffixes: tuple[str, ...] = tuple(FORMATS)) -> list[
             # A linked folder inside the tree is reached by its real path; one that leads outside is refused.
             if (here / name).is_symlink():
                 _inside(here / name, root)
-        for name in names:
+        for name in sorted(names):  # the first problem reported is the same on every run
             path = here / name
             if path.suffix.lower() not in suffixes:
                 continue
@@ -145,7 +149,14 @@ def load(ontology_dir: Path, data_dir: Path, store: ox.Store | None = None) -> L
 
 
 def _inside(path: Path, root: Path) -> None:
-    target = path.resolve()
+    try:
+        target = path.resolve(strict=False)
+        os.stat(path)  # a loop, or a link through a loop, fails here (ELOOP) when resolve() let it pass
+    except (RuntimeError, OSError) as error:
+        if isinstance(error, FileNotFoundError):
+            return  # a broken link: refused as "not a regular file" by the caller
+        raise InputError(path, None, "a symbolic link that leads back to itself (a link loop)",
+                         "fix or remove the link") from None
     if target != root and root not in target.parents:
         raise InputError(path, None, f"a symbolic link to {target}, outside the folder {root}",
                          "copy the file into the folder instead of linking to it")
@@ -159,10 +170,15 @@ def _source(path: Path) -> tuple[ox.RdfFormat, bytes | None]:
             head = handle.read(3)
             if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES) and head == _BOM:
                 return fmt, handle.read()
+            if fmt == ox.RdfFormat.JSON_LD:
+                content = head + handle.read()
+                _check_nesting(path, content, _json_depths(content))
+                return fmt, content
             if fmt == ox.RdfFormat.RDF_XML:
                 content = head + handle.read()
                 dtd = _DTD.search(content)
                 if dtd is None:
+                    _check_nesting(path, content, _xml_depths(content))
                     return fmt, content
                 line = content[: dtd.start()].count(b"\n") + 1
                 raise InputError(path, line, "RDF/XML with a DTD (<!DOCTYPE or <!ENTITY) is refused: entities can "
@@ -172,6 +188,44 @@ def _source(path: Path) -> tuple[ox.RdfFormat, bytes | None]:
         raise InputError(path, None, f"cannot be read: {error.strerror or error}", "check the path and its "
                          "permissions") from None
     return fmt, None
+
+
+def _json_depths(content: bytes) -> Iterator[tuple[int, int]]:
+    """(depth, offset) at each opening bracket of a JSON text; brackets inside strings do not count."""
+    depth = 0
+    for match in _JSON_TOKEN.finditer(content):
+        token = match.group()
+        if token in (b"{", b"["):
+            depth += 1
+            yield depth, match.start()
+        elif token in (b"}", b"]"):
+            depth -= 1
+
+
+def _xml_depths(content: bytes) -> Iterator[tuple[int, int]]:
+    """(depth, offset) at each start tag of an XML text; comments, CDATA and processing instructions skipped."""
+    depth = 0
+    for match in _XML_TOKEN.finditer(content):
+        closing, empty = match.group(1), match.group(2)
+        if closing is None:
+            continue  # a comment, CDATA section, declaration or processing instruction
+        if closing:
+            depth -= 1
+        elif not empty:
+            depth += 1
+            yield depth, match.start()
+
+
+def _check_nesting(path: Path, content: bytes, depths: Iterator[tuple[int, int]]) -> None:
+    for depth, offset in depths:
+        if depth > MAX_NESTING:
+            kind = _kind(path)
+            how = ("give nested nodes an @id and write them at the top level (in an @graph array)"
+                   if kind == "JSON-LD" else "write nested descriptions at the top level, linked by rdf:about or "
+                   "rdf:nodeID")
+            raise InputError(path, content.count(b"\n", 0, offset) + 1,
+                             f"{kind} nested more than {MAX_NESTING} levels deep: refused before parsing (such "
+                             "nesting can crash the parser or keep it busy for minutes)", how)
 
 
 def parser_args(path: Path) -> dict:
@@ -300,7 +354,8 @@ def _subject_lines(path: Path) -> list[tuple[str, int]]:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return found
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Lines end at \n only, as the parsers count them: str.splitlines would also end one at U+2028, U+0085...
+    for number, line in enumerate(text.split("\n"), start=1):
         declared = _PREFIX_LINE.match(line)
         if declared:
             prefixes[declared.group(1) or ""] = declared.group(2)

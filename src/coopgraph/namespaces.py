@@ -24,6 +24,7 @@ INSTANCE_KINDS = (
     "role",
     "participation",
     "source",
+    "pair",
 )
 
 STANDARD = {

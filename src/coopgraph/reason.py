@@ -29,7 +29,7 @@ from coopgraph.errors import FINDINGS, INPUT_ERROR, CoopgraphError
 from coopgraph.namespaces import OWL, RDF_TYPE, XSD
 from coopgraph.sparql_text import construct_to_insert
 
-CACHE_FORMAT = 2  # bump when the cached result's shape or the HermiT input conversion changes
+CACHE_FORMAT = 3  # bump when the cached result's shape or the HermiT input conversion changes
 
 _INFERRED = "urn:coopgraph:inferred#"  # the ontology HermiT writes its inferences to
 
@@ -373,7 +373,8 @@ def _inferred(world: Any, inferred: Any, predicate: str) -> list[tuple[str, str]
 
 # --- Naming the culprits ----------------------------------------------------------------------------------
 
-_CLASH_CHECKS = ("disjoint-types", "datatype-range")  # the quality checks that mirror HermiT's clashes
+# The quality checks that mirror HermiT's clashes (empty-class-member: in a class equivalent to owl:Nothing).
+_CLASH_CHECKS = ("disjoint-types", "datatype-range", "empty-class-member")
 
 
 def explain(store: ox.Store) -> list[Clash]:

@@ -133,6 +133,37 @@ def _network(graph: Backend, staging: Path, page: Any, step: Callable[[str], Non
                                             page.metrics, "metrics.png")):
         if frame is not None and draw(frame, staging / "plots" / filename):
             page.plots.append((caption, f"plots/{filename}"))
+    _pairs(rows, staging, page, step)
+
+
+def _pairs(rows: Any, staging: Path, page: Any, step: Callable[[str], None]) -> None:
+    """The pair comparison: network/pair-structure.csv, its plot and one collaboration page per country pair.
+
+    Every pair in the data is drawn, so a pair added as data (data/shared/pairs.ttl) appears with no code change.
+    """
+    from coopgraph.network.pairs import compare_pairs, pair_projections
+    from coopgraph.viz import index_page
+    from coopgraph.viz.page import write_page
+    from coopgraph.viz.pair_plots import plot_pair_comparison
+
+    step("comparing the country pairs")
+    comparison = compare_pairs(rows)
+    if comparison.empty:
+        return
+    comparison.to_csv(staging / "network" / "pair-structure.csv", index=False)
+    page.network_files["pair-structure.csv"] = "network/pair-structure.csv"
+    plot_pair_comparison(comparison, staging / "plots" / "pair-structure.png")
+    page.plots.append(("Pair comparison: the structure of each pair's network (coop:CountryPair)",
+                       "plots/pair-structure.png"))
+    for iri, projected in pair_projections(rows).items():
+        slug = iri.rstrip("/").rsplit("/", 1)[-1]
+        label = comparison.loc[comparison["pair"] == iri, "label"].iloc[0]
+        title = f"{label}: {PROJECTION_TITLES['collaboration'].lower()}"
+        info = write_page(projected, staging / "pages" / f"collaboration-{slug}.html", title,
+                          note=f"{projected.number_of_nodes()} nodes, {projected.number_of_edges()} links; only the "
+                               f"ties through this pair's mechanisms, agreements and operations.")
+        page.pages.append(index_page.PageLink(title, f"pages/collaboration-{slug}.html", info.nodes, info.edges,
+                                              info.aggregated))
 
 
 def _findings(rows: NetworkRows, staging: Path, page: Any, years: Presence) -> None:

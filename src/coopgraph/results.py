@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -18,6 +19,31 @@ _INTEGER_TYPES = {f"{XSD}{name}" for name in ("integer", "int", "long", "short",
 _DECIMAL_TYPES = {f"{XSD}{name}" for name in ("decimal", "double", "float")}
 
 FORMATS = ("table", "csv", "json")
+
+# OWASP's rule for CSV injection: a cell starting with one of these is run as a formula by spreadsheets
+# (=HYPERLINK(...) leaks data, =cmd|... runs programs), so it is written with a leading apostrophe, which makes
+# the spreadsheet show it as text. Plain numbers ("-3", "+1.5e3") are left alone: they are numbers there too.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """The cell as CSV should carry it: a leading apostrophe when a spreadsheet would run it as a formula."""
+    if cell.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
+def spreadsheet_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a table whose text cells are spreadsheet_safe, for DataFrame.to_csv (numbers untouched)."""
+    from pandas.api.types import is_numeric_dtype
+
+    safe = frame.copy()
+    for column in safe.columns:
+        if not is_numeric_dtype(safe[column]):
+            safe[column] = safe[column].map(lambda v: spreadsheet_safe(v) if isinstance(v, str) else v)
+    safe.columns = [spreadsheet_safe(str(c)) for c in safe.columns]
+    return safe
 
 
 class Value(NamedTuple):
@@ -64,7 +90,7 @@ class ResultTable:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(self.columns)
-        writer.writerows(self.plain_rows())
+        writer.writerows(tuple(map(spreadsheet_safe, row)) for row in self.plain_rows())
         return buffer.getvalue()
 
     def to_json(self) -> str:

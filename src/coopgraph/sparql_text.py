@@ -113,3 +113,80 @@ def construct_to_insert(text: str) -> str:
                 break  # the short form CONSTRUCT WHERE { } has no template to insert
             return f"{text[:match.start()]}INSERT{text[match.end():]}"
     raise CoopgraphError("a rule must be written CONSTRUCT { template } WHERE { pattern }", INPUT_ERROR)
+
+
+def service_endpoints(text: str) -> list[str]:
+    """The endpoint of every SERVICE clause of the query, found by parsing it (rdflib's SPARQL parser).
+
+    A clause whose endpoint is a variable gives "?name". Text without the letters "service" (or a \\u escape)
+    cannot hold a SERVICE clause and is not parsed. rdflib's parser refuses some valid queries (a '#' in a PREFIX
+    IRI before a SERVICE clause, for one); for those, the query's tokens are read instead (strings, IRIs and
+    comments apart) and any SERVICE keyword among them counts, so what cannot be parsed is never let through.
+    """
+    if "service" not in text.lower() and "\\u" not in text.lower():
+        return []
+    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    try:
+        parsed = parseQuery(text)
+    except Exception:  # noqa: BLE001 - pyparsing raises several types, deep nesting RecursionError
+        return _service_keywords(_unescape(text))
+    prefixes = dict(PREFIXES)
+    found: list[str] = []
+    stack: list[object] = [parsed]
+    while stack:  # a loop, not recursion: a deeply nested query must not overflow the stack
+        node = stack.pop()
+        if isinstance(node, CompValue):
+            if node.name == "PrefixDecl":
+                prefixes[str(node.get("prefix") or "")] = str(node["iri"])
+            elif node.name == "ServiceGraphPattern":
+                found.append(_endpoint(node["term"], prefixes))
+            stack.extend(reversed(list(node.values())))
+        elif isinstance(node, list | tuple) or type(node).__name__ == "ParseResults":
+            stack.extend(reversed(list(node)))  # type: ignore[call-overload]
+    return found
+
+
+def _unescape(text: str) -> str:
+    """SPARQL's \\uXXXX and \\UXXXXXXXX escapes, which apply to the whole text before it is parsed."""
+    return re.sub(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})",
+                  lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+
+
+def _service_keywords(text: str) -> list[str]:
+    """The SERVICE keywords among the query's tokens, each with the token after it (SILENT skipped)."""
+    tokens = [(kind, match.group()) for kind, match in _tokens(text) if kind != "comment"]
+    found = []
+    for index, (kind, token) in enumerate(tokens):
+        if kind == "word" and token.upper() == "SERVICE":
+            following = [t for _, t in tokens[index + 1:index + 3] if t.upper() != "SILENT"]
+            target = following[0] if following else "?"
+            found.append(target[1:-1] if target.startswith("<") else target)
+    return found
+
+
+def _endpoint(term: object, prefixes: Mapping[str, str]) -> str:
+    from rdflib.term import Variable
+
+    if isinstance(term, Variable):
+        return f"?{term}"
+    if getattr(term, "name", None) == "pname":  # a prefixed name: prefix and local name, unexpanded
+        prefix = str(term.get("prefix") or "")  # type: ignore[attr-defined]
+        local = str(term.get("localname") or "")  # type: ignore[attr-defined]
+        return prefixes.get(prefix, f"{prefix}:") + local
+    return str(term)
+
+
+def refuse_service(text: str, allowed: tuple[str, ...] = (), source: str = "query") -> None:
+    """Refuse a query with a SERVICE clause unless its endpoint is one of `allowed` (a variable never is).
+
+    SERVICE makes the query engine send requests to other servers: a query read from a file or the network
+    must not reach the network (or a port on this machine) unless the person running it said so.
+    """
+    for endpoint in service_endpoints(text):
+        if endpoint not in allowed:
+            hint = ("an endpoint given by a variable is never allowed; write the IRI" if endpoint.startswith("?")
+                    else f"to allow it, pass --allow-service {endpoint}")
+            raise CoopgraphError(f"{source}: SERVICE {endpoint} is refused: coopgraph does not send queries "
+                                 f"to other servers unless told to; {hint}", INPUT_ERROR)

@@ -17,18 +17,21 @@ import pyoxigraph as ox
 from coopgraph.errors import LIMIT_ERROR, CoopgraphError
 from coopgraph.namespaces import PREFIXES, XSD
 from coopgraph.results import ResultTable, Value
-from coopgraph.sparql_text import Term, bind_values
+from coopgraph.sparql_text import Term, bind_values, refuse_service
 
 DEFAULT_TIMEOUT = 60.0  # seconds; `coopgraph query --timeout`
 DEFAULT_MAX_ROWS = 100_000  # `coopgraph query --max-rows`
 
 
 def select(store: ox.Store, query: str, bindings: Mapping[str, Term] | None = None, source: str = "query",
-           timeout: float | None = None, max_rows: int | None = None) -> ResultTable:
+           timeout: float | None = None, max_rows: int | None = None,
+           allow_service: tuple[str, ...] = ()) -> ResultTable:
     """Run a SELECT, ASK, CONSTRUCT or DESCRIBE; `bindings` bind variables to terms (a VALUES block).
 
     With `timeout` (seconds) or `max_rows`, a query past either limit raises CoopgraphError with LIMIT_ERROR.
+    A SERVICE clause is refused unless its endpoint is in `allow_service` (nothing is read from the network).
     """
+    refuse_service(query, allow_service, source)
     if timeout is None:
         return _evaluate(store, query, bindings, source, max_rows)
     outcome: dict[str, object] = {}

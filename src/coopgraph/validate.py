@@ -15,7 +15,7 @@ import rdflib
 from rdflib.namespace import RDF, SH
 
 from coopgraph.catalogue import Query, query_set
-from coopgraph.errors import InputError
+from coopgraph.errors import InputError, printable
 from coopgraph.load import LoadedGraph
 from coopgraph.namespaces import SHAPES, XSD, shorten
 
@@ -48,7 +48,7 @@ class Finding:
     def location(self) -> str:
         if self.file is None:
             return "-"
-        return f"{_display_path(self.file)}:{self.line or 0}"
+        return f"{printable(_display_path(self.file))}:{self.line or 0}"
 
     def to_text(self) -> str:
         severity = "" if self.severity == ERROR else f"{self.severity}: "

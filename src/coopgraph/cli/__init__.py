@@ -5,6 +5,7 @@ Each subcommand lives in its own module here and exposes `command`; add a line t
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 import os
@@ -13,7 +14,7 @@ import sys
 import click
 
 from coopgraph import __version__
-from coopgraph.errors import INTERNAL_ERROR, CoopgraphError
+from coopgraph.errors import INPUT_ERROR, INTERNAL_ERROR, CoopgraphError, machine_error
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "build": ("coopgraph.cli.build", "Load, validate, query and analyse; write the report to --out."),
@@ -65,9 +66,23 @@ def cli() -> None:
     """
 
 
+def _recover_interrupted(args: list[str]) -> None:
+    """Put back what a killed run left half done: folders named by --out/--data/--file, the data and ./out."""
+    from pathlib import Path
+
+    from coopgraph import paths
+    from coopgraph.output import recover_interrupted
+
+    named = [Path(a.split("=", 1)[1]) for a in args if a.startswith(("--out=", "--data="))]
+    named += [Path(args[i + 1]) for i, a in enumerate(args[:-1]) if a in ("--out", "--data", "--file")]
+    with contextlib.suppress(OSError):  # a deleted working folder: nothing to recover, and not this step's to report
+        recover_interrupted([Path.cwd(), Path("out"), paths.data_dir(), *named, *(p.parent for p in named)])
+
+
 def main() -> None:
     """Entry point: people get one line on stderr and the documented exit code, never a traceback."""
     try:
+        _recover_interrupted(sys.argv[1:])
         cli.main(standalone_mode=False)
     except CoopgraphError as error:
         click.echo(f"error: {error.message}", err=True)
@@ -85,7 +100,10 @@ def main() -> None:
         sys.exit(130)
     except MemoryError:
         click.echo("error: out of memory; try a smaller input or a machine with more memory", err=True)
-        sys.exit(INTERNAL_ERROR)
+        sys.exit(INPUT_ERROR)
+    except OSError as error:  # the machine's fault, not ours: a full disk, permissions, a link loop
+        click.echo(f"error: {machine_error(error).message}", err=True)
+        sys.exit(INPUT_ERROR)
     except Exception as error:  # noqa: BLE001 - a bug of ours: one line for people, the traceback on request
         if os.environ.get("COOPGRAPH_DEBUG"):
             raise

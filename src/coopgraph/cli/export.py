@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from coopgraph.cli.options import open_source, source_options
+from coopgraph.cli.options import open_source, pair_option, source_options
+from coopgraph.errors import CoopgraphError
 from coopgraph.network.projections import PROJECTIONS
 
 
@@ -21,19 +22,24 @@ from coopgraph.network.projections import PROJECTIONS
               help="The projection GEXF and GraphML carry.")
 @click.option("--year", type=click.IntRange(1800, 2200), default=None,
               help="GEXF/GraphML: only what was in force that year.")
+@pair_option
 @source_options
-def command(fmt: str, out_file: Path, projection_name: str, year: int | None, ontology_dir: Path | None,
-            data_dir: Path | None, endpoint: str | None, graph_iri: str | None, no_cache: bool) -> None:
+def command(fmt: str, out_file: Path, projection_name: str, year: int | None, pair: str | None,
+            ontology_dir: Path | None, data_dir: Path | None, endpoint: str | None, graph_iri: str | None,
+            no_cache: bool) -> None:
     """Write the graph or a network projection to --out in --format."""
     from coopgraph.network import projection
     from coopgraph.network.exchange import GRAPH_FORMATS, export_rdf, write_graph
 
     graph = open_source(ontology_dir, data_dir, endpoint, graph_iri, no_cache)
     if fmt in GRAPH_FORMATS:
-        G = projection(graph, projection_name, year)  # noqa: N806
+        G = projection(graph, projection_name, year, pair=pair)  # noqa: N806
         write_graph(G, out_file, fmt)
         click.echo(f"wrote {out_file}: {projection_name} projection, {G.number_of_nodes()} nodes, "
                    f"{G.number_of_edges()} edges", err=True)
     else:
+        if pair is not None:
+            raise CoopgraphError("--pair applies to the network formats (gexf, graphml); the RDF formats carry the "
+                                 "whole graph, where each vehicle's pairs are its coop:inPair links")
         export_rdf(graph, out_file, fmt)
         click.echo(f"wrote {out_file}: {graph.triple_count()} triples", err=True)

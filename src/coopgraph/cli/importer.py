@@ -8,7 +8,7 @@ import click
 
 from coopgraph import paths
 from coopgraph.cli.options import graph_options
-from coopgraph.errors import CoopgraphError
+from coopgraph.errors import CoopgraphError, printable
 from coopgraph.importer import KINDS, import_csv, template
 
 _KIND = click.Choice(list(KINDS))
@@ -42,6 +42,9 @@ def command(csv_file: Path | None, kind: str | None, template_kind: str | None, 
                              "import inside your project folder (the one holding ontology/ and data/), or give "
                              "--data DIR")
     result = import_csv(csv_file, kind, ontology_dir or paths.ontology_dir(), data, dry_run=dry_run)
+    for warning in result.warnings:
+        click.echo(f"warning: {printable(csv_file)}:{warning.line}: column {warning.column}: {warning.reason}",
+                   err=True)
     verb = "would write" if dry_run else ("replaced" if result.replaced else "wrote")
     click.echo(f"{result.rows} {kind} row{'s' * (result.rows != 1)} valid; {verb} {result.triples} triples "
                f"to {result.target}")

@@ -27,6 +27,15 @@ def graph_options(function: F) -> F:
     return function
 
 
+def pair_option(function: F) -> F:
+    """--pair CODE: keep a network projection to one country pair's ties (data/shared/pairs.ttl)."""
+    return click.option(
+        "--pair", "pair", metavar="PAIR", default=None,
+        help="Only the ties of this country pair (such as CA-US or us-mx; the pairs are data/shared/pairs.ttl). "
+             "Default: every pair.",
+    )(function)
+
+
 def source_options(function: F) -> F:
     """Where a read-side command reads the graph: the folders (persistent store, or --no-cache), or --endpoint."""
     function = click.option(

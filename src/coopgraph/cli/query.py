@@ -18,13 +18,15 @@ from coopgraph.store import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT
               metavar="SECONDS", help="Stop waiting for the whole answer after this long (exit code 4).")
 @click.option("--max-rows", type=click.IntRange(min=0), default=DEFAULT_MAX_ROWS, show_default=True, metavar="N",
               help="Refuse a result with more rows than this (exit code 4).")
+@click.option("--allow-service", "allow_service", multiple=True, metavar="URL",
+              help="Let the query's SERVICE clauses call this endpoint (repeatable); without it SERVICE is refused.")
 @click.option("--print-bound", is_flag=True,
               help="Print the exact query text with the parameters bound (paste it into any SPARQL tool); run nothing.")
 @format_option
 @source_options
-def command(query_spec: str, params: tuple[str, ...], timeout: float, max_rows: int, print_bound: bool, fmt: str,
-            ontology_dir: Path | None, data_dir: Path | None, endpoint: str | None, graph_iri: str | None,
-            no_cache: bool) -> None:
+def command(query_spec: str, params: tuple[str, ...], timeout: float, max_rows: int, allow_service: tuple[str, ...],
+            print_bound: bool, fmt: str, ontology_dir: Path | None, data_dir: Path | None, endpoint: str | None,
+            graph_iri: str | None, no_cache: bool) -> None:
     """Run QUERY: a catalogue name (see `coopgraph queries`), a path to a .rq file, or - for standard input.
 
     Exit codes: 2 for a syntax error, 3 when the endpoint is down or answers an error, 4 when the timeout or the
@@ -38,5 +40,6 @@ def command(query_spec: str, params: tuple[str, ...], timeout: float, max_rows: 
         click.echo(bound_text(query.text, bindings), nl=False)
         return
     backend = open_source(ontology_dir, data_dir, endpoint, graph_iri, no_cache)
-    table = backend.select(query.text, bindings, source=query.source, timeout=timeout, max_rows=max_rows)
+    table = backend.select(query.text, bindings, source=query.source, timeout=timeout, max_rows=max_rows,
+                           allow_service=allow_service)
     click.echo(table.render(fmt), nl=False)

@@ -1,7 +1,8 @@
-"""`coopgraph serve`: the graph as a read-only SPARQL endpoint (Oxigraph's server), with a query page at /."""
+"""`coopgraph serve`: the graph as a read-only SPARQL endpoint (Oxigraph's server behind our proxy), a query page."""
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import click
@@ -28,7 +29,8 @@ def command(host: str, port: int, out_dir: Path | None, graph_file: Path | None,
     """Serve the graph read-only: SPARQL queries at http://HOST:PORT/query, a query page at http://HOST:PORT/.
 
     The folders are served from their persistent store (built first if an input changed), so a large graph is
-    up in seconds. Updates are refused. Oxigraph's server has no row cap; --timeout bounds every query.
+    up in seconds. Updates and SERVICE clauses are refused (the endpoint never sends requests of its own). There
+    is no row cap; --timeout bounds every answer, including one that is still streaming.
     """
     if graph_file is not None:
         folder = out_dir or serve.default_folder()
@@ -44,8 +46,10 @@ def command(host: str, port: int, out_dir: Path | None, graph_file: Path | None,
             raise click.ClickException("the persistent store cannot be used here (see the line above); serve a "
                                        "built graph with --file out/graph.nt")
         location, what = graph.location, f"{len(graph)} triples"
-    command_line = serve.server_command(location, host, port, timeout)
+        del graph  # closes this process's handle on the store before the server opens it
+        gc.collect()
+    serve.server_command(location, host, port, timeout)  # fails early when the server is not installed
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"serving {what} from {location} at http://{shown}:{port}/ (SPARQL endpoint: /query); "
-               "Ctrl-C stops", err=True)
-    serve.exec_server(command_line)
+    serve.run(location, host, port, timeout, lambda bound: click.echo(
+        f"serving {what} from {location} at http://{shown}:{bound}/ (SPARQL endpoint: /query); Ctrl-C stops",
+        err=True))

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 import networkx as nx
 
-from coopgraph.cli.options import open_source, source_options
+from coopgraph.cli.options import open_source, pair_option, source_options
 from coopgraph.errors import CoopgraphError, InputError
 from coopgraph.network.projections import PROJECTIONS
 
@@ -19,6 +19,7 @@ from coopgraph.network.projections import PROJECTIONS
 @click.option("--country", help="Keep the nodes of this country (its label, e.g. Canada).")
 @click.option("--threat", help="Keep what lies within two links of this threat (label, slug or CURIE).")
 @click.option("--year", type=click.IntRange(1800, 2200), help="The network as it stood in this year.")
+@pair_option
 @click.option("--focus", help="Centre on this entity (label, slug, CURIE or IRI) and its neighbours.")
 @click.option("--radius", type=click.IntRange(1, 5), default=1, show_default=True, help="Links around --focus.")
 @click.option("--size-by", type=click.Choice(("pagerank", "degree", "betweenness")), default="pagerank",
@@ -33,7 +34,8 @@ from coopgraph.network.projections import PROJECTIONS
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=Path("network.html"),
               show_default=True, help="The HTML file to write (nothing else is written).")
 @source_options
-def command(name: str, country: str | None, threat: str | None, year: int | None, focus: str | None, radius: int,
+def command(name: str, country: str | None, threat: str | None, year: int | None, pair: str | None,
+            focus: str | None, radius: int,
             size_by: str, aggregate_above: int, group_by: str, input_file: Path | None, title: str | None,
             out_file: Path, ontology_dir: Path | None, data_dir: Path | None, endpoint: str | None,
             graph_iri: str | None, no_cache: bool) -> None:
@@ -54,6 +56,8 @@ def command(name: str, country: str | None, threat: str | None, year: int | None
 
         # the queries run once for every projection below
         rows = network.rows_for(open_source(ontology_dir, data_dir, endpoint, graph_iri, no_cache))
+        if pair is not None:
+            rows = rows.for_pair(pair)  # every projection and the year slider below see that pair's ties only
         graph = network.projection(rows, name, year=year)
         threat_graph = network.projection(rows, "threat", year=year) if threat else graph
         # The page's year slider: the years each node and tie stood (the whole range, not only --year).
@@ -70,8 +74,8 @@ def command(name: str, country: str | None, threat: str | None, year: int | None
     if graph.number_of_nodes() == 0:
         raise CoopgraphError("no nodes left to draw; loosen --country, --threat, --year or --focus")
 
-    filters = [f"{label} {value}" for label, value in (("country", country), ("threat", threat), ("year", year),
-                                                        ("around", focus)) if value]
+    filters = [f"{label} {value}" for label, value in (("pair", pair), ("country", country), ("threat", threat),
+                                                        ("year", year), ("around", focus)) if value]
     heading = title or f"{name.capitalize()} network" + (f" ({', '.join(filters)})" if filters else "")
     info = write_page(graph, out_file, heading, size_by=size_by, limit=aggregate_above, group_by=group_by,
                       focus=centre, note=f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} links.",

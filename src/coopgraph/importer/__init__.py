@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import re
 import shutil
 import tempfile
@@ -21,14 +22,17 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from coopgraph.errors import FINDINGS, CoopgraphError, InputError
+from coopgraph.errors import FINDINGS, CoopgraphError, InputError, machine_error, printable
 from coopgraph.importer.cells import Problem, Reference, Row, candidate_iris
 from coopgraph.importer.kinds import KINDS, Builder, Kind
-from coopgraph.load import LoadedGraph, load
+from coopgraph.load import LoadedGraph, load, rdf_files
 from coopgraph.namespaces import ONTOLOGY, PREFIXES, instance_iri, shorten, turtle_prefix_block
 from coopgraph.output import write_file_atomically
+from coopgraph.results import FORMULA_STARTS, spreadsheet_safe
 
 __all__ = ["KINDS", "ImportRefused", "ImportResult", "Problem", "import_csv", "target_path", "template"]
+
+MAX_CSV_BYTES = 64 * 1024 * 1024  # a sheet of rows to import is far smaller; /dev/zero or a dump is not one
 
 
 class ImportRefused(CoopgraphError):
@@ -36,9 +40,10 @@ class ImportRefused(CoopgraphError):
 
     def __init__(self, csv_path: Path, problems: list[Problem]) -> None:
         self.problems = sorted(problems, key=lambda p: p.line)  # stable: columns stay in order
-        lines = [f"{csv_path}:{p.line}: column {p.column or '(row)'}: {p.reason}" for p in self.problems]
+        name = printable(csv_path)
+        lines = [f"{name}:{p.line}: column {p.column or '(row)'}: {p.reason}" for p in self.problems]
         rows = len({p.line for p in self.problems})
-        summary = f"{csv_path}: {rows} row{'s' * (rows != 1)} refused; nothing was written"
+        summary = f"{name}: {rows} row{'s' * (rows != 1)} refused; nothing was written"
         super().__init__("\n".join([summary, *lines]), FINDINGS)
 
 
@@ -49,6 +54,7 @@ class ImportResult:
     triples: int
     replaced: bool
     subjects: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # cells a spreadsheet would run as formulas
 
 
 def kind_named(name: str) -> Kind:
@@ -79,12 +85,18 @@ def import_csv(csv_path: Path, kind_name: str, ontology_dir: Path, data_dir: Pat
     rows, problems = read_rows(csv_path, kind)
     if not rows and not problems:
         raise InputError(csv_path, None, "has a header but no rows", "add at least one row below the header")
+    warnings = formula_cells(rows)
     target = target_path(data_dir, kind.name, csv_path)
+    # Checked as validate checks them: a link out of the folder, a pipe or a link loop is refused, unread.
+    sources = [p for p in rdf_files(data_dir) if p.resolve() != target.resolve()]
     with tempfile.TemporaryDirectory(prefix="coopgraph-import-") as scratch:
-        # The data as it will be: every file but the one this import replaces.
+        # The data as it will be: its RDF files (nothing else is read) but the one this import replaces.
         staged = Path(scratch) / "data"
-        shutil.copytree(data_dir, staged, ignore=lambda folder, names: [n for n in names if
-                        Path(folder, n).resolve() == target.resolve()])
+        staged.mkdir()
+        for source in sources:
+            copy = staged / source.relative_to(data_dir)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, copy)
         baseline = load(ontology_dir, staged)
         built = _build_rows(kind, rows, baseline, staged, data_dir, problems)
         if problems:
@@ -96,20 +108,28 @@ def import_csv(csv_path: Path, kind_name: str, ontology_dir: Path, data_dir: Pat
             raise ImportRefused(csv_path, problems)
     replaced = target.exists()
     if not dry_run:
-        write_file_atomically(target, text)
+        try:
+            write_file_atomically(target, text)
+        except OSError as error:  # a full disk, a read-only folder: named by the file, not its temporary
+            raise machine_error(error, target, "nothing was written") from None
     triples = sum(len(b.triples) for b in built.values())
-    return ImportResult(target, len(built), triples, replaced, [b.subject.value for b in built.values()])
+    return ImportResult(target, len(built), triples, replaced, [b.subject.value for b in built.values()], warnings)
+
+
+def formula_cells(rows: list[Row]) -> list[Problem]:
+    """Cells a spreadsheet would run as a formula (OWASP: a leading =, +, -, @, tab or CR; numbers aside)."""
+    return [Problem(row.line, column, f"starts with {value[0]!r}: a spreadsheet would run it as a formula; it "
+                                      "is imported as text (CSV output of coopgraph writes it with a leading "
+                                      "apostrophe), check that text is what you meant")
+            for row in rows for column, value in row.cells.items()
+            if value.startswith(FORMULA_STARTS) and spreadsheet_safe(value) != value]
 
 
 def read_rows(csv_path: Path, kind: Kind) -> tuple[list[Row], list[Problem]]:
     """The data rows with their CSV line numbers; header and row-shape problems (missing or extra cells)."""
-    try:
-        text = csv_path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(csv_path, None, "no such file", "check the path") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(csv_path, None, f"cannot be read: {error}", "save the sheet as UTF-8 CSV") from None
-    reader = csv.reader(text.splitlines(keepends=True), strict=True)
+    text = _read_text(csv_path)
+    # newline="": rows end at \n or \r only; str.splitlines would also end one at U+2028 inside a cell.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     problems: list[Problem] = []
     try:
         header = [cell.strip() for cell in next(reader, [])]
@@ -141,6 +161,34 @@ def read_rows(csv_path: Path, kind: Kind) -> tuple[list[Row], list[Problem]]:
         raise InputError(csv_path, reader.line_num, f"is not readable CSV: {error}",
                          "save the sheet as CSV (UTF-8, comma-separated)") from None
     return rows, problems
+
+
+_SAVE_AS = "in the spreadsheet, save as \"CSV UTF-8 (comma delimited)\""
+
+
+def _read_text(csv_path: Path) -> str:
+    """The CSV file as text: a regular file, at most MAX_CSV_BYTES, UTF-8 (a BOM is fine)."""
+    if not csv_path.exists() and not csv_path.is_symlink():
+        raise InputError(csv_path, None, "no such file", "check the path")
+    if not csv_path.is_file():
+        raise InputError(csv_path, None, "not a regular file (a folder, device, pipe or broken link)",
+                         "export the sheet to a .csv file and pass that")
+    with csv_path.open("rb") as handle:
+        data = handle.read(MAX_CSV_BYTES + 1)
+    if len(data) > MAX_CSV_BYTES:
+        raise InputError(csv_path, None, f"over {MAX_CSV_BYTES // (1024 * 1024)} MiB: too large to be a sheet of "
+                         "rows to import", "split it into smaller files")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(csv_path, 1, "is UTF-16 text (Excel's \"Unicode text\"), not UTF-8", _SAVE_AS)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        byte = data[error.start]
+        guess = " (UTF-16 text?)" if b"\x00" in data[:200] else " (Latin-1 or Windows-1252 text?)"
+        raise InputError(csv_path, line, f"not UTF-8: byte 0x{byte:02X} at column {column} cannot be decoded{guess}",
+                         _SAVE_AS) from None
 
 
 def _build_rows(kind: Kind, rows: list[Row], graph: LoadedGraph, staged: Path, data_dir: Path,
@@ -265,5 +313,5 @@ def _csv_text(rows: list[list[str]]) -> str:
     import io
 
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    csv.writer(buffer, lineterminator="\n").writerows([spreadsheet_safe(cell) for cell in row] for row in rows)
     return buffer.getvalue()

@@ -15,6 +15,7 @@ from coopgraph.network.projections import SEPARATOR, NetworkRows, rows_for
 from coopgraph.network.projections import projection as make_projection
 from coopgraph.network.timeline import timeline
 from coopgraph.network.whatif import what_if
+from coopgraph.results import spreadsheet_safe_frame
 
 if TYPE_CHECKING:
     from coopgraph.load import LoadedGraph
@@ -49,9 +50,9 @@ def write_outputs(graph: LoadedGraph | NetworkRows, folder: Path, projection: st
         "gexf": folder / f"{projection}.gexf",
         "graphml": folder / f"{projection}.graphml",
     }
-    metrics.to_csv(written["metrics"], index=False)
-    timeline(rows, projection).to_csv(written["timeline"], index=False)
-    what_if_table(G, metrics).to_csv(written["whatif"], index=False)
+    spreadsheet_safe_frame(metrics).to_csv(written["metrics"], index=False)
+    spreadsheet_safe_frame(timeline(rows, projection)).to_csv(written["timeline"], index=False)
+    spreadsheet_safe_frame(what_if_table(G, metrics)).to_csv(written["whatif"], index=False)
     written["summary"].write_text(json.dumps(summary, indent=2, ensure_ascii=False, default=str) + "\n",
                                   encoding="utf-8")
     write_gexf(G, written["gexf"])

@@ -23,6 +23,7 @@ import pyoxigraph as ox
 from coopgraph import catalogue
 from coopgraph.backend import Backend, as_backend
 from coopgraph.errors import CoopgraphError
+from coopgraph.namespaces import instance_iri
 
 if TYPE_CHECKING:
     from coopgraph.load import LoadedGraph
@@ -37,7 +38,10 @@ QUERIES = {
     "collaboration": "network-collaboration",
     "countries": "network-countries",
     "threats": "network-threats",
+    "pairs": "network-pairs",
 }
+# The tables whose rows are ties through a vehicle, filtered to one country pair's vehicles by `for_pair`.
+_VEHICLE_TABLES = ("participations", "collaboration", "countries", "threats")
 
 
 @dataclass
@@ -59,6 +63,27 @@ class NetworkRows:
         """Node attributes by IRI, from network-entities (one row per entity and source)."""
         return _node_attributes(self.table("entities"))
 
+    def pairs(self) -> dict[str, str]:
+        """Every country pair in the data: IRI -> label."""
+        table = self.table("pairs")
+        return {iri: label or _local_name(iri) for iri, label in
+                table[["pair", "pairLabel"]].drop_duplicates("pair").itertuples(index=False, name=None)}
+
+    def for_pair(self, pair: str) -> NetworkRows:
+        """The same rows kept to the vehicles of one country pair (a slug such as ca-us, a code such as CA-US,
+        a CURIE or an IRI); the entity rows are shared, so node attributes stay the same."""
+        iri = pair_iri(pair)
+        known = self.pairs()
+        if iri not in known:
+            names = ", ".join(_local_name(k) for k in sorted(known)) or "none (data/shared/pairs.ttl)"
+            raise CoopgraphError(f"unknown country pair {pair!r}; the data has: {names}")
+        table = self.table("pairs")
+        vehicles = set(table.loc[table["pair"] == iri, "vehicle"].dropna())
+        filtered = {key: self.table(key)[self.table(key)["vehicle"].isin(vehicles)] for key in _VEHICLE_TABLES}
+        rows = NetworkRows(self.backend, {**self._tables, **filtered})
+        rows.__dict__["nodes"] = self.nodes  # share the cached node attributes
+        return rows
+
     def first_year(self) -> int | None:
         """The earliest year any tie starts: an agency's, or a country's (a country-level accord can come first)."""
         years = pd.concat([pd.to_numeric(self.table(name)["from"], errors="coerce")
@@ -73,21 +98,36 @@ def rows_for(source: Backend | LoadedGraph | ox.Store | NetworkRows) -> NetworkR
     return NetworkRows(as_backend(source))
 
 
-def projection(store: Backend | LoadedGraph | ox.Store | NetworkRows, name: str, year: int | None = None
-               ) -> nx.Graph:
+def projection(store: Backend | LoadedGraph | ox.Store | NetworkRows, name: str, year: int | None = None,
+               pair: str | None = None) -> nx.Graph:
     """The projection `name` (one of PROJECTIONS) as an undirected NetworkX graph.
 
     With `year`, only what was in force that year is kept: a row counts when its start year is known and not
     after `year` and its end year is unknown or not before it (undated rows are left out and counted in
-    G.graph["undated_excluded"]).
+    G.graph["undated_excluded"]). With `pair` (ca-us, CA-US, pair:ca-us or an IRI), only the ties through
+    that country pair's vehicles are kept (coop:inPair; measures belong to no pair and drop out).
     """
     builders = {"collaboration": _collaboration, "bipartite": _bipartite, "country": _country, "threat": _threat}
     if name not in builders:
         raise CoopgraphError(f"unknown projection {name!r}; choose one of {', '.join(PROJECTIONS)}")
     rows = rows_for(store)
+    if pair is not None:
+        rows = rows.for_pair(pair)
     graph = builders[name](rows, year)
-    graph.graph.update({"projection": name, "year": "" if year is None else int(year)})
+    graph.graph.update({"projection": name, "year": "" if year is None else int(year),
+                        "pair": "" if pair is None else pair_iri(pair)})
     return graph
+
+
+def pair_iri(value: str) -> str:
+    """The IRI of a country pair given as a slug (us-mx), a code (US-MX), a CURIE (pair:us-mx) or an IRI."""
+    value = value.strip()
+    if value.startswith(("http://", "https://")):
+        return value
+    prefix, colon, local = value.partition(":")
+    if colon and prefix == "pair":
+        value = local
+    return instance_iri("pair", value.lower())
 
 
 # --- the four projections ---------------------------------------------------------------------------------
