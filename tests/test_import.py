@@ -201,22 +201,6 @@ def test_a_line_separator_in_a_cell_keeps_the_line_numbers(tmp_path):
     assert rows[0].cells["label"] == "A\u2028B"
 
 
-@pytest.fixture
-def small_disk(tmp_path: Path):
-    """A real 1 MiB tmpfs (needs root): a full disk, not a pretend one."""
-    import subprocess
-
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1M", "tmpfs", str(mount)], capture_output=True)
-    if made.returncode != 0:
-        pytest.skip("cannot mount a tmpfs here (needs root)")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
-
-
 def test_a_full_disk_during_import_is_exit_2_and_leaves_nothing(small_disk, cli):
     data = small_disk / "data"
     shutil.copytree(paths.data_dir(), data)

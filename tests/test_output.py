@@ -244,23 +244,16 @@ def test_csv_cells_that_spreadsheets_would_run_get_an_apostrophe():
     assert written.splitlines() == ["label,betweenness", "'=cmd|' /C calc'!A0,-0.5", "ok,1.0"]
 
 
-def test_a_full_disk_during_build_is_exit_2_and_keeps_the_previous_output(tmp_path):
+def test_a_full_disk_during_build_is_exit_2_and_keeps_the_previous_output(small_disk):
     """A real 1 MiB tmpfs (needs root; skipped elsewhere): the build's output does not fit."""
-    disk = tmp_path / "disk"
-    disk.mkdir()
-    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1M", "tmpfs", str(disk)], capture_output=True)
-    if made.returncode != 0:
-        pytest.skip("cannot mount a tmpfs here (needs root)")
-    try:
-        out = disk / "out"
-        _write_output(out, "the previous report")
-        before = _snapshot(out)
-        result = subprocess.run([sys.executable, "-m", "coopgraph", "build", "--out", str(out)], capture_output=True,
-                                text=True, timeout=600)
-        assert result.returncode == 2, result.stderr
-        assert f"{out}: No space left on device (the previous output is unchanged)" in result.stderr
-        assert "free some space" in result.stderr and "Traceback" not in result.stderr
-        assert _snapshot(out) == before
-        assert _leftovers(disk, "out") == []
-    finally:
-        subprocess.run(["umount", "-l", str(disk)], check=False)
+    disk = small_disk
+    out = disk / "out"
+    _write_output(out, "the previous report")
+    before = _snapshot(out)
+    result = subprocess.run([sys.executable, "-m", "coopgraph", "build", "--out", str(out)], capture_output=True,
+                            text=True, timeout=600)
+    assert result.returncode == 2, result.stderr
+    assert f"{out}: No space left on device (the previous output is unchanged)" in result.stderr
+    assert "free some space" in result.stderr and "Traceback" not in result.stderr
+    assert _snapshot(out) == before
+    assert _leftovers(disk, "out") == []

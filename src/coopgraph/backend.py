@@ -78,9 +78,9 @@ class Backend(ABC):
         """A catalogue query with its parameters (defaults where not given)."""
         return self.select(query.text, query.bindings(dict(params or {})), source=query.source, **limits)
 
-    def internal(self, name: str, **limits: float | None) -> ResultTable:
+    def internal(self, name: str, params: Mapping[str, str] | None = None, **limits: float | None) -> ResultTable:
         """One of the queries the code itself asks (queries/internal/)."""
-        return self.run(catalogue.query_set("internal")[name], **limits)
+        return self.run(catalogue.query_set("internal")[name], params, **limits)
 
     def triple_count(self) -> int:
         return int(self.internal("triple-count").rows[0][0].value)

@@ -315,10 +315,11 @@ def _check_literal_lengths(graph: LoadedGraph) -> None:
     big = [path for path in graph.files if path.stat().st_size > MAX_LITERAL_CHARS and _may_hold_long_literal(path)]
     if not big:
         return
-    query = (f"SELECT ?s ?p (STRLEN(?o) AS ?n) WHERE {{ ?s ?p ?o FILTER(isLiteral(?o) && STRLEN(?o) > "
-             f"{MAX_LITERAL_CHARS}) }} LIMIT 1")
-    for row in graph.store.query(query):
-        subject, predicate, size = row[0], row[1], int(row[2].value)
+    # Only when a file may hold one (rare): a scan of the store, no SPARQL needed below the query layer.
+    for quad in graph.store.quads_for_pattern(None, None, None):
+        if not isinstance(quad.object, ox.Literal) or len(quad.object.value) <= MAX_LITERAL_CHARS:
+            continue
+        subject, predicate, size = quad.subject, quad.predicate, len(quad.object.value)
         path = next((p for p in big if _holds_long_literal(p)), big[0])
         where = graph.locate(subject.value) if isinstance(subject, ox.NamedNode) else None
         line = where[1] if where and where[0] == path else None

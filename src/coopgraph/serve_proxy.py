@@ -168,16 +168,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _cancelled_before_answer(self) -> None:
         """200 and Oxigraph's cancellation line, as Oxigraph answers when its --timeout-s ends a query."""
-        body = f"{CANCELLED}\n".encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/plain; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Connection", "close")
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
+        self._refuse(200, CANCELLED)
 
     def _refuse(self, status: int, message: str) -> None:
+        """A plain-text answer, then the connection closes."""
         body = (message + "\n").encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", "text/plain; charset=utf-8")

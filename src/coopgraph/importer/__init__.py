@@ -252,10 +252,10 @@ def _known_iris(store: ox.Store) -> set[str]:
 
 
 def _subclasses(store: ox.Store, base: str) -> set[str]:
-    # `base` is one of our own class IRIs (never user text); str() of a NamedNode is its escaped <IRI> form.
-    query = f"SELECT DISTINCT ?c WHERE {{ ?c rdfs:subClassOf* {ox.NamedNode(base)} FILTER(isIRI(?c)) }}"
-    found = {s["c"].value for s in store.query(query, prefixes=PREFIXES)}
-    return found | {base}
+    from coopgraph.backend import as_backend
+
+    table = as_backend(store).internal("subclasses", {"base": base}, max_rows=None)
+    return {str(record["class"]) for record in table.records()} | {base}
 
 
 def to_turtle(built: dict[int, Builder], csv_path: Path, kind_name: str) -> str:
