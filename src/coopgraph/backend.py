@@ -110,11 +110,11 @@ class Embedded(Backend):
     def __init__(self, graph: LoadedGraph, kind: str = "memory") -> None:
         self.graph, self.kind = graph, kind
 
-    def internal(self, name: str, **limits: float | None) -> ResultTable:
+    def internal(self, name: str, params: Mapping[str, str] | None = None, **limits: float | None) -> ResultTable:
         """On the persistent store, a KEPT answer is asked once and then read from beside the store: the store is
         never written again, so the answer holds until the store is replaced (another key, another folder)."""
-        if self.graph.location is None or name not in KEPT:
-            return super().internal(name, **limits)
+        if self.graph.location is None or name not in KEPT or params:
+            return super().internal(name, params, **limits)
         from coopgraph import persist
 
         query = catalogue.query_set("internal")[name]
