@@ -1,4 +1,5 @@
-"""Shared fixtures: the shipped graph, loaded once per session, and a runner for the real CLI."""
+"""Shared fixtures: the shipped graph, loaded once per session, a runner for the real CLI, and real SPARQL engines
+(Oxigraph's server, Virtuoso, Jena ARQ: tests/fixtures/servers.py) holding the shipped graph."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
+from fixtures import servers
 
 from coopgraph import paths
 from coopgraph.graph import open_graph
@@ -50,6 +53,49 @@ def run_cli(*args: str, cwd: Path | None = None, stdin: str | None = None,
 @pytest.fixture
 def cli():
     return run_cli
+
+
+def require_engine(available: bool, what: str) -> None:
+    """Skip a test whose engine's package is not installed here; in CI (CI=true) that is a failure instead."""
+    if available:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{what} is not installed, and CI must run the parity tests (.ci/run installs it)")
+    pytest.skip(f"{what} is not installed")
+
+
+@pytest.fixture(scope="session")
+def shipped_ntriples(shipped_graph: LoadedGraph, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped graph as coopgraph builds it (derived triples included), as N-Triples: what push sends."""
+    path = tmp_path_factory.mktemp("shipped") / "graph.nt"
+    shipped_graph.store.dump(str(path), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    return path
+
+
+@pytest.fixture(scope="session")
+def oxigraph_endpoint(shipped_ntriples: Path) -> Iterator[str]:
+    """A real `oxigraph serve` holding the shipped graph in its default graph; yields its query endpoint."""
+    from coopgraph.push import push
+    from coopgraph.serve import server_binary
+
+    with servers.oxigraph_server(server_binary()) as base:
+        push(shipped_ntriples.read_bytes(), base + "/store")
+        yield base + "/query"
+
+
+@pytest.fixture(scope="session")
+def virtuoso(shipped_ntriples: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[servers.Virtuoso]:
+    """Virtuoso from a fresh database in a temp folder, on loopback ports, with the shipped graph in a named graph."""
+    require_engine(servers.virtuoso_available(), "Virtuoso (Debian package virtuoso-opensource-7-bin)")
+    with servers.virtuoso_server(tmp_path_factory.mktemp("virtuoso"), shipped_ntriples) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def jena_classpath(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The classpath that runs Jena ARQ from Debian's jars (see tests/fixtures/servers.py)."""
+    require_engine(servers.jena_available(), "Jena ARQ (Debian package libapache-jena-java, and java)")
+    return servers.jena_classpath(tmp_path_factory.mktemp("jena"))
 
 
 @pytest.fixture

@@ -21,8 +21,6 @@ from coopgraph.serve import server_binary
 from coopgraph.store import select
 
 HOSTILE = 'x" } ; DROP ALL ; #'
-# Queries whose rows depend on the store's internal order (SAMPLE, GROUP_CONCAT order): compared loosely.
-ORDER_DEPENDENT = {"network-entities"}
 
 
 def free_port() -> int:
@@ -75,8 +73,6 @@ def test_remote_rows_equal_embedded_rows(name: str, pushed: str, shipped_graph) 
     remote_table = Remote(pushed).select(query.text, query.bindings(), source=name)
     assert remote_table.columns == embedded.columns
     assert len(remote_table) == len(embedded)
-    if name in ORDER_DEPENDENT:
-        return
     assert sorted(remote_table.plain_rows()) == sorted(embedded.plain_rows())
     # the same cells, datatypes and languages included
     assert sorted(remote_table.rows, key=repr) == sorted(embedded.rows, key=repr)
