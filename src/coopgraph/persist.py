@@ -187,9 +187,12 @@ def _build(folder: Path, key: str, inputs: Inputs, derive: Callable[[ox.Store, P
     staging.mkdir()
     try:
         graph = _in_memory(inputs.ontology_dir, inputs.data_dir, inputs.rules_dir, derive)
+        dump = staging / "graph.nq"  # through a file: the whole dump is never one bytes object in memory
+        graph.store.dump(str(dump), format=ox.RdfFormat.N_QUADS)
         disk = ox.Store(str(staging / _DB))
-        disk.bulk_load(graph.store.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+        disk.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
         disk.flush()
+        dump.unlink()
         del disk  # closes the database before it is renamed
         manifest = {"version": __version__, "key": key, "triples": len(graph.store),
                     "files": [str(p) for p in graph.files], "shapes": [str(p) for p in graph.shapes_files]}
