@@ -106,11 +106,36 @@ class Backend(ABC):
         """One line for stderr: what is read."""
 
 
+# The code's own questions whose answers are kept beside the persistent store: small answers over the whole graph
+# that `coopgraph info` (and the report) ask every time; 1.6 s and 4.9 s on 1.6M triples on disk.
+KEPT = ("triple-count", "class-counts")
+
+
 class Embedded(Backend):
     """The graph in an embedded Oxigraph store: loaded in memory, or the persistent on-disk store."""
 
     def __init__(self, graph: LoadedGraph, kind: str = "memory") -> None:
         self.graph, self.kind = graph, kind
+
+    def internal(self, name: str, params: Mapping[str, str] | None = None, **limits: float | None) -> ResultTable:
+        """On the persistent store, a KEPT answer is asked once and then read from beside the store: the store is
+        never written again, so the answer holds until the store is replaced (another key, another folder)."""
+        if self.graph.location is None or name not in KEPT or params:
+            return super().internal(name, params, **limits)
+        from coopgraph import persist
+
+        query = catalogue.query_set("internal")[name]
+        path = persist.answer_file(self.graph.location, name, query.text)
+        table = _table_from_json(persist.read_answer(path))
+        if table is None:
+            table = super().internal(name, **limits)
+            persist.keep_answer(path, {"columns": table.columns, "rows": [list(row) for row in table.rows]})
+        max_rows = limits.get("max_rows", DEFAULT_MAX_ROWS)
+        if max_rows is not None and len(table) > max_rows:
+            from coopgraph.store import row_cap_error
+
+            raise row_cap_error(query.source, int(max_rows))
+        return table
 
     @property
     def store(self) -> ox.Store:
@@ -166,6 +191,20 @@ class Remote(Backend):
 
         graph = f", graph <{self.graph_iri}>" if self.graph_iri else ""
         return f"endpoint {redact(self.endpoint)}{graph}"
+
+
+def _table_from_json(kept: dict | None) -> ResultTable | None:
+    """A kept answer back as a table, or None when it is missing or not the shape keep_answer wrote."""
+    from coopgraph.results import Value
+
+    try:
+        columns = [str(c) for c in kept["columns"]]  # type: ignore[index]
+        rows = [tuple(None if cell is None else Value(*cell) for cell in row) for row in kept["rows"]]  # type: ignore[index]
+    except (TypeError, KeyError, ValueError):
+        return None
+    if any(len(row) != len(columns) for row in rows):
+        return None
+    return ResultTable(columns, rows)
 
 
 def check_graph(graph: str | None) -> str | None:

@@ -26,12 +26,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-import rdflib
 
 from coopgraph.blank_nodes import load_stable, may_hold_blank_nodes
 from coopgraph.errors import InputError
+
+if TYPE_CHECKING:
+    import rdflib
 
 SHAPES_SUFFIX = "shapes.ttl"
 MAX_LITERAL_CHARS = 1_000_000
@@ -54,6 +57,7 @@ _PREFIX_LINE = re.compile(r"^\s*@?prefix\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.
 _SUBJECT_LINE = re.compile(r"^(<[^>\s]+>|[A-Za-z][\w.-]*:[\w.-]+)\s")
 
 
+# By logger name, so rdflib need not be imported here: it logs through this same logger once something imports it.
 class _DropIllTypedLiteralWarnings(logging.Filter):
     """rdflib logs a traceback for every ill-typed literal it meets; we report those ourselves, file and line."""
 
@@ -90,6 +94,8 @@ class LoadedGraph:
 
     def to_rdflib(self) -> rdflib.Graph:
         """A copy of the default graph as an rdflib Graph (for pySHACL and other rdflib tools)."""
+        import rdflib  # here, not at the top: a command that only queries the store never pays its import
+
         graph = rdflib.Graph()
         graph.parse(data=self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()), format="nt")
         return graph

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rdflib import Namespace
+from typing import Any
 
 ONTOLOGY = "https://w3id.org/coopgraph/ontology#"
 ID = "https://w3id.org/coopgraph/id/"
@@ -50,11 +50,20 @@ PREFIXES: dict[str, str] = {
     **STANDARD,
 }
 
-COOP = Namespace(ONTOLOGY)
 XSD = STANDARD["xsd"]
 RDF = STANDARD["rdf"]
 OWL = STANDARD["owl"]
 RDF_TYPE = RDF + "type"
+
+
+def __getattr__(name: str) -> Any:
+    """COOP, the ontology as an rdflib Namespace, made on first use: importing rdflib takes about 0.3 s, and a
+    command that only asks the store (`coopgraph query`, `info`) never needs it."""
+    if name == "COOP":
+        from rdflib import Namespace
+
+        return Namespace(ONTOLOGY)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def instance_iri(kind: str, slug: str) -> str:
