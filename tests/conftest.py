@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -110,3 +111,15 @@ def small_disk(tmp_path: Path):
         yield mount
     finally:
         subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A small project of its own (the marker file, a copy of the ontology, the network fixture's data) and a
+    private cache: for tests that edit inputs and watch the persistent store."""
+    root = tmp_path / "project"
+    shutil.copytree(paths.ontology_dir(), root / "ontology")
+    shutil.copytree(REPO / "tests" / "fixtures" / "network" / "data", root / "data")
+    (root / paths.MARKER).write_text("", encoding="utf-8")
+    monkeypatch.setenv("COOPGRAPH_CACHE", str(tmp_path / "cache"))
+    return root

@@ -11,24 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from coopgraph import paths
 from coopgraph.backend import KEPT
 
 REPO = Path(__file__).resolve().parent.parent
-SMALL = REPO / "tests" / "fixtures" / "network" / "data"
 EXTRA = ('@prefix agency: <https://w3id.org/coopgraph/id/agency/> .\n'
          '@prefix coop: <https://w3id.org/coopgraph/ontology#> .\n'
          'agency:kept-test a coop:PoliceAgency .\n')
-
-
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "project"
-    shutil.copytree(paths.ontology_dir(), root / "ontology")
-    shutil.copytree(SMALL, root / "data")
-    (root / paths.MARKER).write_text("", encoding="utf-8")
-    monkeypatch.setenv("COOPGRAPH_CACHE", str(tmp_path / "cache"))
-    return root
 
 
 def info(project: Path, *args: str, fmt: str = "csv") -> str:

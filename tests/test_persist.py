@@ -14,24 +14,12 @@ from pathlib import Path
 import pytest
 from fixtures.messages import problem_lines
 
-from coopgraph import paths, persist
+from coopgraph import persist
 
 REPO = Path(__file__).resolve().parent.parent
-SMALL = REPO / "tests" / "fixtures" / "network" / "data"
 EXTRA = ('@prefix agency: <https://w3id.org/coopgraph/id/agency/> .\n'
          '@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n'
          'agency:persist-test rdfs:label "Persist test"@en .\n')
-
-
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A project of our own (marker file, a copy of the ontology, a small data set) and a private cache."""
-    root = tmp_path / "project"
-    shutil.copytree(paths.ontology_dir(), root / "ontology")
-    shutil.copytree(SMALL, root / "data")
-    (root / paths.MARKER).write_text("", encoding="utf-8")
-    monkeypatch.setenv("COOPGRAPH_CACHE", str(tmp_path / "cache"))
-    return root
 
 
 def cli(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
