@@ -27,9 +27,8 @@ NAMES = sorted(QUERIES)
 # Virtuoso 7.2.5 faults not yet written around (queries/README.md, "Not yet portable"): these queries give wrong
 # rows on Virtuoso alone. strict: the day one of them gives the embedded rows, the test fails and this list shrinks.
 VIRTUOSO_WRONG = {
-    "network-collaboration": "years computed from the time rule's OPTIONAL dates are unbound on some rows",
-    "network-countries": "years computed from the time rule's OPTIONAL dates are unbound on some rows",
-    "network-threats": "years computed from the time rule's OPTIONAL dates are unbound on some rows",
+    "network-collaboration": "the later of the two sides' derived years (IF(?from1 > ?from2 ..)) is wrong",
+    "network-threats": "years computed with BIND after the agency OPTIONAL are unbound on some rows",
     "threats-fewest-joint-mechanisms": "an OPTIONAL with skos:broader* and a/rdfs:subClassOf* loses matches",
 }
 
