@@ -15,7 +15,6 @@ import argparse
 import json
 import os
 import platform
-import signal
 import socket
 import statistics
 import subprocess
@@ -32,8 +31,9 @@ from pathlib import Path
 
 import psutil
 
+from bench.processes import stop_group
 from coopgraph import __version__, catalogue
-from coopgraph.remote import bind_values, missing_prefixes, strip_comments
+from coopgraph.backend import bound_text
 
 HERE = Path(__file__).resolve().parent
 
@@ -57,8 +57,7 @@ def _queries() -> dict[str, str]:
     """Every catalogue query as the endpoint gets it: comments out, prefixes declared, defaults bound."""
     texts = {}
     for name, query in catalogue.catalogue().items():
-        text = strip_comments(query.text)
-        texts[name] = missing_prefixes(text) + bind_values(text, query.bindings())
+        texts[name] = bound_text(query.text, query.bindings())  # exactly what the remote backend sends
     return texts
 
 
@@ -144,12 +143,7 @@ def run(requests: int, concurrency: int, timeout: float, server_timeout: float) 
             rss_after = process.memory_info().rss
             server_alive = server.poll() is None
         finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait()
+            stop_group(server)
     return {"requests": requests, "concurrency": concurrency, "queries": len(queries), "elapsed": elapsed,
             "outcomes": outcomes, "rss_before": rss_before, "rss_peak": max(sampler.peak, rss_before),
             "rss_after": rss_after, "server_alive": server_alive, "timeout": timeout}

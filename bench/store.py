@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import machine
+from bench.processes import stop_group
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
@@ -297,12 +298,7 @@ class Bench:
                         time.sleep(0.02)
                 return {"error": "no answer within 120 s"}
             finally:
-                os.killpg(server.pid, signal.SIGTERM)
-                try:
-                    server.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    os.killpg(server.pid, signal.SIGKILL)
-                    server.wait()
+                stop_group(server)
 
     def phases(self, name: str, samples: dict[str, str]) -> dict[str, Any]:
         """Where a warm `coopgraph query` spends its time: interpreter, imports, opening the store, the query."""
