@@ -28,7 +28,6 @@ from coopgraph.sparql_text import (
     missing_prefixes,
     query_form,
     refuse_service,
-    service_endpoints,
     strip_comments,
     syntax_error_message,
 )
@@ -75,10 +74,9 @@ class Backend(ABC):
         except CoopgraphError:
             check_syntax(text, source, query)  # a misspelt SELECT: the message points at the word
             raise
-        refuse_service(text, allow_service, source)
-        if not service_endpoints(text):  # an allowed SERVICE is called once, by the engine, not by the check
+        if not refuse_service(text, allow_service, source):  # an allowed SERVICE is called once, by the engine
             check_syntax(text, source, query)
-        return self._run(text, form, source, timeout, max_rows, allow_service)
+        return self._run(text, form, source, timeout, max_rows)
 
     def run(self, query: catalogue.Query, params: Mapping[str, str] | None = None, **limits: float | None
             ) -> ResultTable:
@@ -93,9 +91,8 @@ class Backend(ABC):
         return int(self.internal("triple-count").rows[0][0].value)
 
     @abstractmethod
-    def _run(self, text: str, form: str, source: str, timeout: float | None, max_rows: int | None,
-             allow_service: tuple[str, ...] = ()) -> ResultTable:
-        ...
+    def _run(self, text: str, form: str, source: str, timeout: float | None, max_rows: int | None) -> ResultTable:
+        """Run text that select() has bound and checked (SERVICE included)."""
 
     @abstractmethod
     def dump(self, fmt: ox.RdfFormat, path: Path | None = None) -> bytes | None:
@@ -141,12 +138,10 @@ class Embedded(Backend):
     def store(self) -> ox.Store:
         return self.graph.store
 
-    def _run(self, text: str, form: str, source: str, timeout: float | None, max_rows: int | None,
-             allow_service: tuple[str, ...] = ()) -> ResultTable:
-        from coopgraph.store import select
+    def _run(self, text: str, form: str, source: str, timeout: float | None, max_rows: int | None) -> ResultTable:
+        from coopgraph.store import run_checked
 
-        return select(self.store, text, source=source, timeout=timeout, max_rows=max_rows,
-                      allow_service=allow_service)
+        return run_checked(self.store, text, None, source, timeout, max_rows)
 
     def dump(self, fmt: ox.RdfFormat, path: Path | None = None) -> bytes | None:
         from coopgraph.namespaces import PREFIXES
@@ -172,17 +167,16 @@ class Remote(Backend):
 
         self.endpoint, self.graph_iri = check_endpoint(endpoint), check_graph(graph)
 
-    def _run(self, text: str, form: str, source: str, timeout: float | None, max_rows: int | None,
-             allow_service: tuple[str, ...] = ()) -> ResultTable:
+    def _run(self, text: str, form: str, source: str, timeout: float | None, max_rows: int | None) -> ResultTable:
         from coopgraph import remote
 
         return remote.run(self.endpoint, text, form, source, DEFAULT_TIMEOUT if timeout is None else timeout,
                           max_rows, graph=self.graph_iri)
 
     def dump(self, fmt: ox.RdfFormat, path: Path | None = None) -> bytes | None:
-        table = self.internal("all-triples", max_rows=None)
         from coopgraph.store import to_term
 
+        table = self.internal("all-triples", max_rows=None)
         triples = [ox.Triple(*(to_term(cell) for cell in row)) for row in table.rows]
         return ox.serialize(triples, str(path) if path else None, format=fmt)
 

@@ -84,17 +84,17 @@ def open_store(ontology_dir: Path, data_dir: Path, rules_dir: Path | None,
     previous = _read_json(folder / "current")
     inputs = scan(ontology_dir, data_dir, rules_dir, previous.get("files") if previous else None)
     key = inputs.key
-    graph = _open_complete(folder / f"store-{key}", inputs)
+    graph = _open_complete(folder / f"store-{key}")
     if graph is not None:
         _set_current(folder, key, inputs)
         return graph
     try:
         with _locked(folder / "build.lock"):
-            graph = _open_complete(folder / f"store-{key}", inputs)  # another command may have built it meanwhile
+            graph = _open_complete(folder / f"store-{key}")  # another command may have built it meanwhile
             if graph is None:
                 say(f"store: {why_rebuild(previous, inputs)}")
                 _build(folder, key, inputs, derive)
-                graph = _open_complete(folder / f"store-{key}", inputs)
+                graph = _open_complete(folder / f"store-{key}")
     except OSError as error:
         say(f"store: cannot write {folder} ({error.strerror or error}); loading in memory")
         return _in_memory(ontology_dir, data_dir, rules_dir, derive)
@@ -213,7 +213,7 @@ def _in_memory(ontology_dir: Path, data_dir: Path, rules_dir: Path | None,
 # --- opening --------------------------------------------------------------------------------------------------
 
 
-def _open_complete(store_dir: Path, inputs: Inputs) -> LoadedGraph | None:
+def _open_complete(store_dir: Path) -> LoadedGraph | None:
     """The store at store_dir opened read-only, or None when it is missing or not complete (a corrupt one is
     removed: it lives in our own marked folder)."""
     manifest = _read_json(store_dir / _MANIFEST)

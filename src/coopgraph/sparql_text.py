@@ -279,15 +279,18 @@ def _endpoint(term: object, prefixes: Mapping[str, str]) -> str:
     return str(term)
 
 
-def refuse_service(text: str, allowed: tuple[str, ...] = (), source: str = "query") -> None:
-    """Refuse a query with a SERVICE clause unless its endpoint is one of `allowed` (a variable never is).
+def refuse_service(text: str, allowed: tuple[str, ...] = (), source: str = "query") -> list[str]:
+    """Refuse a query with a SERVICE clause unless its endpoint is one of `allowed` (a variable never is); return
+    the (allowed) endpoints, so a caller need not parse the query again.
 
     SERVICE makes the query engine send requests to other servers: a query read from a file or the network
     must not reach the network (or a port on this machine) unless the person running it said so.
     """
-    for endpoint in service_endpoints(text):
+    endpoints = service_endpoints(text)
+    for endpoint in endpoints:
         if endpoint not in allowed:
             hint = ("an endpoint given by a variable is never allowed; write the IRI" if endpoint.startswith("?")
                     else f"to allow it, pass --allow-service {endpoint}")
             raise CoopgraphError(f"{source}: SERVICE {endpoint} is refused: coopgraph does not send queries "
                                  f"to other servers unless told to; {hint}", INPUT_ERROR)
+    return endpoints

@@ -32,6 +32,12 @@ def select(store: ox.Store, query: str, bindings: Mapping[str, Term] | None = No
     A SERVICE clause is refused unless its endpoint is in `allow_service` (nothing is read from the network).
     """
     refuse_service(query, allow_service, source)
+    return run_checked(store, query, bindings, source, timeout, max_rows)
+
+
+def run_checked(store: ox.Store, query: str, bindings: Mapping[str, Term] | None, source: str,
+                timeout: float | None, max_rows: int | None) -> ResultTable:
+    """select() once SERVICE has been checked (the backend's runner checks it before; see coopgraph.backend)."""
     if timeout is None:
         return _evaluate(store, query, bindings, source, max_rows)
     outcome: dict[str, object] = {}
