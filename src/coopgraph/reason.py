@@ -64,7 +64,9 @@ _LEXICAL_CHECK = {
 
 
 def rules_dir() -> Path:
-    return paths.ontology_dir() / "rules"
+    from coopgraph.catalogue import set_folder
+
+    return set_folder("rules")
 
 
 # --- SPARQL rules -----------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 from coopgraph import paths
 from coopgraph.cli.options import graph_options
 from coopgraph.errors import FINDINGS, CoopgraphError, InputError
-from coopgraph.graph import open_graph
+from coopgraph.graph import open_graph, rules_for
 from coopgraph.namespaces import PREFIXES, RDF_TYPE, shorten
 from coopgraph.reason import check_consistency, derive
 from coopgraph.validate import ERROR, Finding, shorten_text
@@ -25,8 +25,7 @@ from coopgraph.validate import ERROR, Finding, shorten_text
 def command(out_file: Path, cache: bool, ontology_dir: Path | None, data_dir: Path | None) -> None:
     """Run the rules and HermiT; exit 1 naming the individuals when the graph is inconsistent."""
     graph = open_graph(ontology_dir, data_dir, rules=False)
-    rules = (ontology_dir or paths.ontology_dir()) / "rules"
-    derived = derive(graph.store, rules if rules.is_dir() else None)
+    derived = derive(graph.store, rules_for(ontology_dir or paths.ontology_dir()))
     result = check_consistency(graph, use_cache=cache)
     if not result.consistent:
         for clash in result.clashes:
