@@ -46,6 +46,7 @@ def broken_report(tmp_path_factory):
     ("shape:established", "mechanism/bad-date"),
     ("shape:Observation/coop:unit", "observation/bad-value"),
     ("shape:Observation/coop:qualifier", "observation/bad-value"),
+    ("shape:CountryPair/coop:pairCountry", "pair/one-country"),
 ])
 def test_each_rule_finds_its_error_with_file_and_line(broken_report, rule, subject):
     hits = [f for f in broken_report.findings if f.rule == rule and f.subject.endswith(subject)]
