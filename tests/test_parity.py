@@ -24,13 +24,10 @@ from coopgraph.results import ResultTable, Value
 
 QUERIES = catalogue.catalogue()
 NAMES = sorted(QUERIES)
-# Virtuoso 7.2.5 faults not yet written around (queries/README.md, "Not yet portable"): these queries give wrong
+# Virtuoso 7.2.5 faults not yet written around (queries/README.md, "Not yet portable"): a query named here gives wrong
 # rows on Virtuoso alone. strict: the day one of them gives the embedded rows, the test fails and this list shrinks.
-VIRTUOSO_WRONG = {
-    "network-collaboration": "the later of the two sides' derived years (IF(?from1 > ?from2 ..)) is wrong",
-    "network-threats": "years computed with BIND after the agency OPTIONAL are unbound on some rows",
-    "threats-fewest-joint-mechanisms": "an OPTIONAL with skos:broader* and a/rdfs:subClassOf* loses matches",
-}
+# Empty since every catalogue query was rewritten around the faults found (queries/README.md, rules 1-8).
+VIRTUOSO_WRONG: dict[str, str] = {}
 
 
 def virtuoso_cases() -> list:
