@@ -3,12 +3,15 @@ graph consistent, caches its verdict, and `coopgraph reason` names the individua
 
 from __future__ import annotations
 
+import re
+
 import pyoxigraph as ox
 import pytest
 import rdflib
 from fixtures.ontology import data_folder
 
 from coopgraph import paths
+from coopgraph.catalogue import query_set
 from coopgraph.load import load
 from coopgraph.namespaces import ID, ONTOLOGY
 from coopgraph.reason import apply_rules, check_consistency, hermit_links
@@ -60,6 +63,33 @@ def test_rules_derive_role_shortcuts_inverses_and_superclasses(tmp_path):
     for cls in ("TaskForce", "CoordinationMechanism", "CooperationVehicle"):
         assert has(store, mechanism, rdf_type, ONTOLOGY + cls)
     assert has(store, AGENCY + "alpha", rdf_type, ONTOLOGY + "Agency")
+
+
+def test_the_kind_is_the_most_specific_class(tmp_path):
+    graph = sample_graph(tmp_path)
+    apply_rules(graph.store)
+    kinds = {(q.subject.value, q.object.value)
+             for q in graph.store.quads_for_pattern(None, ox.NamedNode(ONTOLOGY + "kind"), None)}
+    mechanism = f"{ID}mechanism/joint-task-force"
+    # a TaskForce is also a CoordinationMechanism and a CooperationVehicle (derived): its kind is TaskForce alone
+    assert {k for s, k in kinds if s == mechanism} == {ONTOLOGY + "TaskForce"}
+    assert {k for s, k in kinds if s == AGENCY + "alpha"} == {ONTOLOGY + "PoliceAgency"}
+    assert all(k.startswith(ONTOLOGY) for _, k in kinds)
+
+
+def test_a_rule_that_runs_last_feeds_no_rule():
+    """`# runs: last` rules run once, after the fixpoint: only right if no rule reads what they derive."""
+    rules = query_set("rules")
+    last = [rule for rule in rules.values() if rule.runs == "last"]
+    assert {rule.name for rule in last} >= {"kind", "tie-years"}
+    for rule in last:
+        template = re.search(r"CONSTRUCT\s*\{(.*?)\}", rule.text, re.S)
+        assert template, rule.name
+        derived = set(re.findall(r"coop:\w+", template.group(1)))
+        assert derived, rule.name
+        for other in rules.values():
+            where = other.text[other.text.index("WHERE"):]
+            assert not derived & set(re.findall(r"coop:\w+", where)), (rule.name, other.name)
 
 
 def test_rules_and_hermit_agree_on_the_sample(tmp_path):

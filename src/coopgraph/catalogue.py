@@ -9,6 +9,9 @@ Header lines at the top of each file (comments), for example::
 
 A parameter has a name, a type (iri:<kind>, iri, string, integer, decimal, year, date) and a default, so every
 query runs bare. Values are bound as RDF terms (never pasted into the query text).
+
+A rule (ontology/rules/) may say ``# runs: last``: it runs once, after the other rules reach their fixpoint. For
+rules whose output no rule reads (tests/test_reason.py checks that), such as the kinds and the tie years.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from coopgraph.suggest import did_you_mean
 if TYPE_CHECKING:
     from coopgraph.results import ResultTable
 
-_HEADER = re.compile(r"^#\s*(title|question|param|columns)\s*:\s*(.*)$")
+_HEADER = re.compile(r"^#\s*(title|question|param|columns|runs)\s*:\s*(.*)$")
 _PARAM = re.compile(r"^(\w+)\s+(\S+)\s+(\S+)\s*(?:--\s*(.*))?$")
 _LITERAL_TYPES = {"string": None, "integer": "integer", "decimal": "decimal", "year": "gYear", "date": "date"}
 
@@ -73,6 +76,8 @@ class Query:
     question: str = ""
     parameters: list[Parameter] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
+    # rules only: "last" runs it once, after the other rules reach their fixpoint (for output no rule reads)
+    runs: str = ""
 
     @property
     def source(self) -> str:

@@ -192,6 +192,9 @@ def _build(folder: Path, key: str, inputs: Inputs, derive: Callable[[ox.Store, P
         # blank-node labels load gave them from their content; a bulk_load of a dump would rename them at random,
         # so graph.nt would differ between two stores of the same input (300k triples: 3.2 s instead of 5.9 s)
         disk.bulk_extend(graph.store)
+        # one compaction (about 1.6 s at 1.6M triples) makes every later read faster: the warm catalogue at 1.6M
+        # took 15-30% less CPU per query in bench.store, for a store about 1.7 times the size on disk
+        disk.optimize()
         disk.flush()
         del disk  # closes the database before it is renamed
         manifest = {"version": __version__, "key": key, "triples": len(graph.store),
