@@ -217,8 +217,9 @@ class Bench:
             printed = self.run(self.cg("query", name, *param_args, "--print-bound"))
             bound = bound_dir / f"{name}.rq"
             shutil.copyfile(printed.stdout, bound)
+            # --timeout: the engine's CLI has none, so a slow query is timed to its end on both sides
             ours_argv = self.cg("query", name, "--data", str(self.data), *param_args, "--format", "csv",
-                                "--max-rows", NO_CAP)
+                                "--max-rows", NO_CAP, "--timeout", str(int(RUN_CAP_S)))
             engine_argv = [self.oxigraph, "query", "--location", str(database), "--query-file", str(bound),
                            "--results-format", "csv"]
             ours: list[Run] = []
