@@ -217,8 +217,9 @@ class Bench:
             printed = self.run(self.cg("query", name, *param_args, "--print-bound"))
             bound = bound_dir / f"{name}.rq"
             shutil.copyfile(printed.stdout, bound)
+            # --timeout: the engine's CLI has none, so a slow query is timed to its end on both sides
             ours_argv = self.cg("query", name, "--data", str(self.data), *param_args, "--format", "csv",
-                                "--max-rows", NO_CAP)
+                                "--max-rows", NO_CAP, "--timeout", str(int(RUN_CAP_S)))
             engine_argv = [self.oxigraph, "query", "--location", str(database), "--query-file", str(bound),
                            "--results-format", "csv"]
             ours: list[Run] = []
@@ -375,8 +376,11 @@ def targets(result: dict[str, Any]) -> list[dict[str, Any]]:
         ratios = [q["ratio"] for q in complete]
         within = sum(1 for r in ratios if r <= TARGETS["engine_ratio"])
         ratio = statistics.median(ratios)
+        # also the ratio of the two medians: the per-query ratio of a 0.02 s query is mostly Python's start-up
+        ours, theirs = (statistics.median(q[side]["median_s"] for q in complete) for side in ("coopgraph", "engine"))
         add("within 1.5x of `oxigraph query` (median ratio)", ratio, TARGETS["engine_ratio"] + 1e-9,
-            f"{ratio:.2f}x; {within} of {len(ratios)} queries within 1.5x; worst {max(ratios):.1f}x")
+            f"{ratio:.2f}x; {within} of {len(ratios)} queries within 1.5x; worst {max(ratios):.1f}x; the medians: "
+            f"{ours:.2f} s against {theirs:.2f} s ({ours / theirs:.2f}x)")
     if queries:
         peak = max(q["coopgraph"]["peak_rss_mb"] for q in queries)
         under = sum(1 for q in queries if q["coopgraph"]["peak_rss_mb"] < TARGETS["query_peak_rss_mb"])

@@ -88,12 +88,16 @@ def queries_dir() -> Path:
     folder = find_project().queries
     if folder.is_dir():
         return folder
-    return (_BUNDLED if _BUNDLED.is_dir() else _CHECKOUT) / "queries"
+    return _shipped_queries()
 
 
 def internal_queries_dir() -> Path:
     """The queries the code itself runs (queries/internal/), always the package's own copy."""
-    return (_BUNDLED if _BUNDLED.is_dir() else _CHECKOUT) / "queries" / "internal"
+    return _shipped_queries() / "internal"
+
+
+def _shipped_queries() -> Path:
+    return (_BUNDLED if _BUNDLED.is_dir() else _CHECKOUT) / "queries"
 
 
 def cache_dir() -> Path:

@@ -151,6 +151,7 @@ def answer_file(location: Path, name: str, text: str) -> Path:
 
 
 def read_answer(path: Path) -> dict | None:
+    """A kept answer, or None when it is missing or unreadable (the caller then asks the store)."""
     return _read_json(path)
 
 

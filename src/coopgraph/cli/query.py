@@ -55,4 +55,4 @@ def command(ctx: click.Context, query_spec: str, params: tuple[str, ...], timeou
     catalogue.check_resources(query, given, bindings, check)
     table = backend.select(query.text, bindings, source=query.source, timeout=timeout, max_rows=max_rows,
                            allow_service=allow_service)
-    click.echo(table.render(fmt), nl=False)
+    table.write(fmt, click.get_text_stream("stdout"))
