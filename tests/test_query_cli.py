@@ -28,6 +28,22 @@ def test_formats(cli) -> None:  # noqa: ANN001 - conftest fixture
     assert "agency:cbsa" in table.stdout and "4 row(s)" in table.stdout
 
 
+def test_a_long_table_shows_its_first_rows_and_says_so(cli, tmp_path) -> None:  # noqa: ANN001
+    """The table is for reading; past TABLE_ROWS rows it says how many there are and where to get them all."""
+    from coopgraph.results import TABLE_ROWS
+
+    every = tmp_path / "every.rq"
+    every.write_text("SELECT ?s WHERE { ?s ?p ?o }", encoding="utf-8")  # one short column: a row is a line
+    as_csv = cli("query", str(every), "--data", FIXTURE, "--format", "csv")
+    total = len(as_csv.stdout.splitlines()) - 1
+    assert total > TABLE_ROWS
+    table = cli("query", str(every), "--data", FIXTURE)
+    assert table.returncode == 0, table.stderr
+    body = [line for line in table.stdout.splitlines() if line.startswith("│")]
+    assert len(body) == TABLE_ROWS  # the rows shown (the header is drawn with ┃)
+    assert f"{total} row(s); the first {TABLE_ROWS} shown (--format csv or json: all)" in table.stdout
+
+
 def test_row_cap_gives_exit_4_and_no_output(cli) -> None:  # noqa: ANN001
     done = cli("query", "mechanism-members", "--data", FIXTURE, "--max-rows", "2", "--format", "csv")
     assert done.returncode == LIMIT_ERROR
