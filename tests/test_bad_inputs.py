@@ -12,12 +12,11 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from fixtures.http import local_server, recorder
 from fixtures.messages import problem_lines
 
 from coopgraph import paths
@@ -31,33 +30,12 @@ PREFIXES = (
 )
 
 
-class _Recorder(BaseHTTPRequestHandler):
-    requests: list[str] = []
-
-    def do_GET(self) -> None:  # noqa: N802 - the http.server name
-        _Recorder.requests.append(self.path)
-        body = b'{"@context": {"label": "http://www.w3.org/2000/01/rdf-schema#label"}}'
-        self.send_response(200)
-        self.send_header("Content-Type", "application/ld+json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    do_POST = do_PUT = do_GET  # noqa: N815
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
-def network() -> Iterator[tuple[str, list[str]]]:
+def network() -> Iterator[tuple[str, list[tuple[str, str]]]]:
     """A local HTTP server standing in for every remote URL of the corpus; it records what it is asked."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"127.0.0.1:{server.server_address[1]}", _Recorder.requests
-    server.shutdown()
-    server.server_close()
+    context = b'{"@context": {"label": "http://www.w3.org/2000/01/rdf-schema#label"}}'
+    with local_server(recorder(context, "application/ld+json")) as endpoint:
+        yield endpoint.url.removeprefix("http://"), endpoint.requests
 
 
 # Cases made at test time: too big, binary, or not files at all (links, pipes).
@@ -272,4 +250,4 @@ def test_allow_service_lets_the_named_endpoint_only(tmp_path: Path, network: tup
     assert refused.returncode == 2 and "refused" in refused.stderr
     assert requests[asked_before:] == []
     _run(["query", str(query), "--allow-service", allowed], cwd=tmp_path)
-    assert requests[asked_before:] == ["/sparql-allowed"]
+    assert [path for _, path in requests[asked_before:]] == ["/sparql-allowed"]

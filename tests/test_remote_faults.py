@@ -13,70 +13,19 @@ import os
 import socket
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import psutil
 import pytest
+from fixtures.http import Behaviour, Endpoint, answer, drain, free_port, local_server
 from fixtures.messages import problem_lines
 
 from coopgraph.errors import LIMIT_ERROR, REMOTE_ERROR
 
 ASK_TRUE = b'{"head": {}, "boolean": true}'
-Behaviour = Callable[[BaseHTTPRequestHandler, int], None]
-
-
-@dataclass
-class Endpoint:
-    url: str
-    requests: list[tuple[str, int]] = field(default_factory=list)  # (method, bytes of body received)
-
-
-@contextmanager
-def _server(behaviour: Behaviour) -> Iterator[Endpoint]:
-    endpoint = Endpoint("")
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def _handle(self) -> None:
-            number = len(endpoint.requests)
-            endpoint.requests.append((self.command, 0))
-            behaviour(self, number)
-
-        do_GET = do_POST = do_PUT = _handle  # noqa: N815
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    endpoint.url = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
-        yield endpoint
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def _answer(handler: BaseHTTPRequestHandler, status: int, body: bytes = b"",
-            content_type: str = "application/sparql-results+json") -> None:
-    handler.send_response(status)
-    handler.send_header("Content-Type", content_type)
-    handler.send_header("Content-Length", str(len(body)))
-    handler.end_headers()
-    handler.wfile.write(body)
-
-
-def _drain(handler: BaseHTTPRequestHandler) -> int:
-    length = int(handler.headers.get("Content-Length", 0))
-    return len(handler.rfile.read(length)) if length else 0
 
 
 def _run(*args: str, stdin: str = "ASK { ?s ?p ?o }", timeout: float = 120) -> subprocess.CompletedProcess[str]:
@@ -103,17 +52,10 @@ def graph_file(tmp_path: Path) -> Path:
     return path
 
 
-def _free_port() -> int:
-    """A port nothing listens on (bound, then closed)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 # Down.
 
 def test_query_at_an_endpoint_that_is_down():
-    url = f"http://127.0.0.1:{_free_port()}/query"
+    url = f"http://127.0.0.1:{free_port()}/query"
     started = time.monotonic()
     result = _run("query", "-", "--endpoint", url, "--timeout", "5")
     _one_clear_line(result, REMOTE_ERROR, url, "cannot be reached")
@@ -121,7 +63,7 @@ def test_query_at_an_endpoint_that_is_down():
 
 
 def test_push_to_a_store_that_is_down(graph_file):
-    url = f"http://127.0.0.1:{_free_port()}/store"
+    url = f"http://127.0.0.1:{free_port()}/store"
     result = _run("push", "--endpoint", url, "--file", str(graph_file), "--timeout", "5")
     _one_clear_line(result, REMOTE_ERROR, "cannot be reached")
     assert "pushed" not in result.stdout
@@ -132,12 +74,12 @@ def test_push_to_a_store_that_is_down(graph_file):
 @pytest.fixture
 def slow() -> Iterator[Endpoint]:
     def behaviour(handler: BaseHTTPRequestHandler, number: int) -> None:
-        _drain(handler)
+        drain(handler)
         time.sleep(6)
         with contextlib.suppress(OSError):  # the client gave up, as it should
-            _answer(handler, 200, ASK_TRUE)
+            answer(handler, 200, ASK_TRUE)
 
-    with _server(behaviour) as endpoint:
+    with local_server(behaviour) as endpoint:
         yield endpoint
 
 
@@ -168,10 +110,10 @@ def test_push_to_a_slow_store_is_not_reported_done(slow, graph_file):
 @pytest.fixture
 def failing() -> Iterator[Endpoint]:
     def behaviour(handler: BaseHTTPRequestHandler, number: int) -> None:
-        _drain(handler)
-        _answer(handler, 500, b"Internal Server Error: disk full\nat line 2", "text/plain")
+        drain(handler)
+        answer(handler, 500, b"Internal Server Error: disk full\nat line 2", "text/plain")
 
-    with _server(behaviour) as endpoint:
+    with local_server(behaviour) as endpoint:
         yield endpoint
 
 
@@ -192,10 +134,10 @@ def test_push_to_a_store_answering_500(failing, graph_file, append):
 
 def test_query_at_an_endpoint_answering_html():
     def behaviour(handler: BaseHTTPRequestHandler, number: int) -> None:
-        _drain(handler)
-        _answer(handler, 200, b"<html><body>Welcome to nginx!</body></html>", "text/html")
+        drain(handler)
+        answer(handler, 200, b"<html><body>Welcome to nginx!</body></html>", "text/html")
 
-    with _server(behaviour) as endpoint:
+    with local_server(behaviour) as endpoint:
         result = _run("query", "-", "--endpoint", f"{endpoint.url}/query")
         _one_clear_line(result, REMOTE_ERROR, "not SPARQL")
 
@@ -216,12 +158,12 @@ def _cut_after(body_bytes: int, then: Behaviour | None = None, cuts: int = 10**9
 
 
 def _stored(handler: BaseHTTPRequestHandler, number: int) -> None:
-    _drain(handler)
-    _answer(handler, 204)
+    drain(handler)
+    answer(handler, 204)
 
 
 def test_a_put_cut_off_mid_upload_is_retried_and_reported_failed(graph_file):
-    with _server(_cut_after(64 * 1024)) as endpoint:
+    with local_server(_cut_after(64 * 1024)) as endpoint:
         result = _run("push", "--endpoint", f"{endpoint.url}/store", "--file", str(graph_file))
         _one_clear_line(result, REMOTE_ERROR)
         assert "pushed" not in result.stdout
@@ -229,7 +171,7 @@ def test_a_put_cut_off_mid_upload_is_retried_and_reported_failed(graph_file):
 
 
 def test_a_put_cut_off_once_succeeds_on_the_retry(graph_file):
-    with _server(_cut_after(64 * 1024, then=_stored, cuts=1)) as endpoint:
+    with local_server(_cut_after(64 * 1024, then=_stored, cuts=1)) as endpoint:
         result = _run("push", "--endpoint", f"{endpoint.url}/store", "--file", str(graph_file))
         assert result.returncode == 0, result.stderr
         assert "pushed" in result.stdout and "204" in result.stdout
@@ -238,7 +180,7 @@ def test_a_put_cut_off_once_succeeds_on_the_retry(graph_file):
 
 def test_a_post_cut_off_mid_upload_is_not_retried(graph_file):
     """POST adds triples: a repeat after a cut could add them twice, so it is not retried."""
-    with _server(_cut_after(64 * 1024, then=_stored, cuts=1)) as endpoint:
+    with local_server(_cut_after(64 * 1024, then=_stored, cuts=1)) as endpoint:
         result = _run("push", "--append", "--endpoint", f"{endpoint.url}/store", "--file", str(graph_file))
         _one_clear_line(result, REMOTE_ERROR)
         assert "pushed" not in result.stdout
@@ -247,7 +189,7 @@ def test_a_post_cut_off_mid_upload_is_not_retried(graph_file):
 
 def test_a_query_answer_cut_off_mid_body():
     def behaviour(handler: BaseHTTPRequestHandler, number: int) -> None:
-        _drain(handler)
+        drain(handler)
         handler.send_response(200)
         handler.send_header("Content-Type", "application/sparql-results+json")
         handler.send_header("Content-Length", "1000")
@@ -257,7 +199,7 @@ def test_a_query_answer_cut_off_mid_body():
         handler.close_connection = True
         handler.connection.shutdown(socket.SHUT_RDWR)
 
-    with _server(behaviour) as endpoint:
+    with local_server(behaviour) as endpoint:
         result = _run("query", "-", "--endpoint", f"{endpoint.url}/query", stdin="SELECT ?s WHERE { ?s ?p ?o }")
         _one_clear_line(result, REMOTE_ERROR)
         assert 1 <= len(endpoint.requests) <= 3  # a query is read-only: retrying it is safe
@@ -265,10 +207,10 @@ def test_a_query_answer_cut_off_mid_body():
 
 def test_a_store_that_accepts_for_later_is_not_reported_stored(graph_file):
     def behaviour(handler: BaseHTTPRequestHandler, number: int) -> None:
-        _drain(handler)
-        _answer(handler, 202)
+        drain(handler)
+        answer(handler, 202)
 
-    with _server(behaviour) as endpoint:
+    with local_server(behaviour) as endpoint:
         result = _run("push", "--endpoint", f"{endpoint.url}/store", "--file", str(graph_file))
         assert "pushed" not in result.stdout
         assert "not confirmed" in result.stdout + result.stderr
@@ -284,7 +226,7 @@ def served(tmp_path_factory) -> Iterator[tuple[str, psutil.Process]]:
     """`coopgraph serve --timeout 2` on the shipped graph; the process yielded is the oxigraph server (the child
     of coopgraph's proxy), whose CPU the tests watch."""
     folder = tmp_path_factory.mktemp("serve")
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}/query"
     server = subprocess.Popen([sys.executable, "-m", "coopgraph", "serve", "--port", str(port), "--timeout", "2",
                                "--out", str(folder / "serve")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -333,7 +275,7 @@ ROW = b'{"s": {"type": "uri", "value": "https://example.org/s"}},'
 
 def _stream(handler: BaseHTTPRequestHandler, chunks: Iterator[bytes], headers: dict[str, str] | None = None) -> int:
     """Send chunks (chunked encoding) until they end or the client goes away; returns the bytes sent."""
-    _drain(handler)
+    drain(handler)
     handler.send_response(200)
     handler.send_header("Content-Type", "application/sparql-results+json")
     handler.send_header("Transfer-Encoding", "chunked")
@@ -359,7 +301,7 @@ def test_a_trickling_answer_is_cut_at_the_timeout():
             time.sleep(0.2)
             yield b" "  # whitespace: valid JSON, so only the deadline can stop it
 
-    with _server(lambda handler, _: _stream(handler, trickle())) as endpoint:
+    with local_server(lambda handler, _: _stream(handler, trickle())) as endpoint:
         started = time.monotonic()
         result = _run("query", "-", "--endpoint", endpoint.url + "/sparql", "--timeout", "2",
                       stdin="SELECT ?s WHERE { ?s ?p ?o }")
@@ -368,7 +310,7 @@ def test_a_trickling_answer_is_cut_at_the_timeout():
     assert elapsed < 15, elapsed  # not the 40 s of a per-read timeout
 
 
-def test_the_row_cap_stops_reading_an_endless_answer():
+def test_the_row_cap_stops_reading_an_endlessanswer():
     sent: list[int] = []
 
     def endless() -> Iterator[bytes]:
@@ -379,7 +321,7 @@ def test_the_row_cap_stops_reading_an_endless_answer():
     def behaviour(handler: BaseHTTPRequestHandler, _: int) -> None:
         sent.append(_stream(handler, endless()))
 
-    with _server(behaviour) as endpoint:
+    with local_server(behaviour) as endpoint:
         result = _run("query", "-", "--endpoint", endpoint.url + "/sparql", "--max-rows", "10",
                       stdin="SELECT ?s WHERE { ?s ?p ?o }")
         deadline = time.monotonic() + 10
@@ -389,10 +331,10 @@ def test_the_row_cap_stops_reading_an_endless_answer():
     assert sent and sent[0] < 50_000_000, sent  # it hung up early rather than reading an endless answer
 
 
-def test_a_servers_own_row_cap_is_a_limit_not_a_short_answer():
+def test_a_servers_own_row_cap_is_a_limit_not_a_shortanswer():
     rows = ROWS_HEAD + b",".join([ROW.rstrip(b",")] * 10) + b"]}}"
     def capped(handler: BaseHTTPRequestHandler, _: int) -> None:
-        _drain(handler)
+        drain(handler)
         handler.send_response(200)
         handler.send_header("Content-Type", "application/sparql-results+json")
         handler.send_header("X-SPARQL-MaxRows", "10")  # Virtuoso's way of saying it cut the answer
@@ -400,7 +342,7 @@ def test_a_servers_own_row_cap_is_a_limit_not_a_short_answer():
         handler.end_headers()
         handler.wfile.write(rows)
 
-    with _server(capped) as endpoint:
+    with local_server(capped) as endpoint:
         result = _run("query", "-", "--endpoint", endpoint.url + "/sparql", stdin="SELECT ?s WHERE { ?s ?p ?o }")
     _one_clear_line(result, LIMIT_ERROR, "capped its answer at 10 rows")
 
@@ -409,7 +351,7 @@ def test_credentials_come_from_the_environment_and_never_show(tmp_path: Path):
     seen: list[str | None] = []
 
     def guarded(handler: BaseHTTPRequestHandler, _: int) -> None:
-        _drain(handler)
+        drain(handler)
         seen.append(handler.headers.get("Authorization"))
         if handler.headers.get("Authorization") != "Basic dXNlcjpzM2NyZXQ=":  # user:s3cret
             handler.send_response(401)
@@ -417,9 +359,9 @@ def test_credentials_come_from_the_environment_and_never_show(tmp_path: Path):
             handler.send_header("Content-Length", "0")
             handler.end_headers()
             return
-        _answer(handler, 200, ASK_TRUE)
+        answer(handler, 200, ASK_TRUE)
 
-    with _server(guarded) as endpoint:
+    with local_server(guarded) as endpoint:
         url = endpoint.url + "/sparql"
         denied = _run("query", "-", "--endpoint", url)
         _one_clear_line(denied, REMOTE_ERROR, "COOPGRAPH_USER")

@@ -9,17 +9,15 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from test_remote import free_port, wait_until_up
+from fixtures.http import free_port, local_server, recorder, wait_until_up
 
 from coopgraph.backend import Remote
 from coopgraph.errors import LIMIT_ERROR, CoopgraphError
@@ -98,34 +96,14 @@ def test_server_command_binds_loopback_by_default(tmp_path: Path) -> None:
     assert server_command(tmp_path, "::1", 9000, 5)[-4:] == ["--bind", "[::1]:9000", "--timeout-s", "5"]
 
 
-class _Listener(BaseHTTPRequestHandler):
-    """Stands for a service inside the network (an admin port): the endpoint must never call it."""
-
-    seen: list[str] = []
-
-    def do_GET(self) -> None:  # noqa: N802 - the http.server name
-        _Listener.seen.append(f"{self.command} {self.path}")
-        body = b'{"head": {"vars": ["secret"]}, "results": {"bindings": []}}'
-        self.send_response(200)
-        self.send_header("Content-Type", "application/sparql-results+json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    do_POST = do_GET  # noqa: N815
-
-    def log_message(self, *args: object) -> None:
-        pass
+# Stands for a service inside the network (an admin port): the endpoint must never call it.
+_SECRET = b'{"head": {"vars": ["secret"]}, "results": {"bindings": []}}'
 
 
 @pytest.fixture()
-def listener() -> Iterator[tuple[str, list[str]]]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Listener)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    _Listener.seen = []
-    yield f"http://127.0.0.1:{server.server_address[1]}/internal-admin", _Listener.seen
-    server.shutdown()
-    server.server_close()
+def listener() -> Iterator[tuple[str, list[tuple[str, str]]]]:
+    with local_server(recorder(_SECRET, "application/sparql-results+json")) as endpoint:
+        yield f"{endpoint.url}/internal-admin", endpoint.requests
 
 
 @pytest.mark.parametrize("shape", ["iri", "prefixed", "variable", "nested", "escaped"])
