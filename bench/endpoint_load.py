@@ -15,7 +15,6 @@ import argparse
 import json
 import os
 import platform
-import socket
 import statistics
 import subprocess
 import sys
@@ -31,7 +30,7 @@ from pathlib import Path
 
 import psutil
 
-from bench.processes import stop_group
+from bench.processes import free_port, stop_group
 from coopgraph import __version__, catalogue
 from coopgraph.backend import bound_text
 
@@ -45,12 +44,6 @@ class Outcome:
     status: int  # HTTP status, or 0 when no answer came
     rows: int
     error: str = ""
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _queries() -> dict[str, str]:
@@ -116,7 +109,7 @@ def _percentile(values: list[float], share: float) -> float:
 
 def run(requests: int, concurrency: int, timeout: float, server_timeout: float) -> dict:
     queries = _queries()
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}/query"
     with tempfile.TemporaryDirectory(prefix="coopgraph-load-") as folder:
         env = {**os.environ, "COOPGRAPH_CACHE": folder}

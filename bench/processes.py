@@ -1,9 +1,11 @@
-"""Child processes the benchmarks start in a process group of their own (a server and what it spawns)."""
+"""Child processes the benchmarks start in a process group of their own (a server and what it spawns), and the
+free loopback port such a server binds."""
 
 from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 
 
@@ -15,3 +17,10 @@ def stop_group(process: subprocess.Popen, grace: float = 10) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on (bound, then closed), for a server a benchmark starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -21,7 +21,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import machine
-from bench.processes import stop_group
+from bench.processes import free_port, stop_group
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
@@ -272,9 +271,7 @@ class Bench:
         return result
 
     def _serve_once(self) -> dict[str, Any]:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
+        port = free_port()
         url = f"http://127.0.0.1:{port}/query"
         ask = urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"}).encode()
         log = self.work / "runs" / f"serve-{port}.log"
