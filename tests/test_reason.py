@@ -92,6 +92,17 @@ def test_a_rule_that_runs_last_feeds_no_rule():
             assert not derived & set(re.findall(r"coop:\w+", where)), (rule.name, other.name)
 
 
+def test_an_unknown_runs_value_names_the_file_and_line(tmp_path):
+    from coopgraph.errors import InputError
+
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "typo.rq").write_text("# title: x\n# runs: lats\nCONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }\n")
+    with pytest.raises(InputError) as caught:
+        apply_rules(sample_graph(tmp_path).store, rules)
+    assert "typo.rq:2: unknown '# runs:' value 'lats'" in str(caught.value) and "runs: last" in str(caught.value)
+
+
 def test_rules_and_hermit_agree_on_the_sample(tmp_path):
     """HermiT, given only the asserted sample, infers the same links through the OWL property chains."""
     asserted = sample_graph(tmp_path)

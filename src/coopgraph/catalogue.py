@@ -116,6 +116,9 @@ def parse(text: str, name: str, path: Path | None = None) -> Query:
             query.parameters.append(Parameter(match.group(1), match.group(2), match.group(3), match.group(4) or ""))
         elif key == "columns":
             query.columns = value.replace(",", " ").split()
+        elif key == "runs" and value != "last":
+            raise InputError(path or name, number, f"unknown '# runs:' value {value!r}",
+                             "write '# runs: last', or leave the line out to run the rule to its fixpoint")
         else:
             setattr(query, key, value)
     return query
